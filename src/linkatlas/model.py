@@ -232,3 +232,21 @@ class Target:
 
     scope: Literal["domain", "host", "url"]
     value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """The backlink profile of a target at a glance."""
+
+    target: Target
+    links: int
+    refdomains: int
+    followed: int
+    nofollow: int
+    sponsored: int
+    ugc: int
+    by_placement: dict[str, int]
+    by_kind: dict[str, int]
+    top_refdomains: tuple[RefDomain, ...]
+    top_anchors: tuple[AnchorStat, ...]
+    top_pages: tuple[tuple[str, int], ...]

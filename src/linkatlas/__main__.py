@@ -1,0 +1,5 @@
+"""``python -m linkatlas``: the command line."""
+
+from linkatlas.cli import main
+
+main()

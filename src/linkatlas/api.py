@@ -1,0 +1,395 @@
+"""The public verbs of linkatlas: the one place that wires sources, extraction and the index.
+
+Every verb opens the index it is given (``db``; the ``db`` setting by default), does one thing
+and returns typed rows from ``linkatlas.model``. ``to_frame`` turns rows into a pandas or polars
+DataFrame for notebook users.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from linkatlas import settings as _settings
+from linkatlas import urls
+from linkatlas.errors import InputError, LinkatlasError, SourceError
+from linkatlas.extract import links_from_page
+from linkatlas.extract.wat import WatRecord, from_wat_record
+from linkatlas.model import (
+    AnchorStat,
+    Capture,
+    Extracted,
+    Link,
+    Page,
+    Placement,
+    Profile,
+    RefDomain,
+    Skipped,
+    Target,
+)
+from linkatlas.sources import open_path
+from linkatlas.store import Index
+
+log = logging.getLogger("linkatlas")
+
+ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wat", ".wat.gz", ".arc", ".arc.gz")
+
+
+def _db(db: str | Path | None) -> Path:
+    return Path(db) if db is not None else Path(_settings.load()["db"])
+
+
+def parse_target(text: str) -> Target:
+    """A Target from what a user typed: a domain, a host or a URL."""
+    scope, value = urls.parse_target(text)
+    if scope not in ("domain", "host", "url"):
+        raise InputError(f"cannot tell what {text!r} is: give a domain, a host or a URL")
+    return Target(scope=scope, value=value)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------- ingest
+
+
+@dataclasses.dataclass(slots=True)
+class IngestProgress:
+    """Where an ingest is: the file being read and the running totals."""
+
+    path: str
+    file_index: int
+    files: int
+    records: int
+    pages: int
+    links: int
+    skipped: int
+
+
+@dataclasses.dataclass(slots=True)
+class IngestReport:
+    """What an ingest did: counts, skips with their reasons, files that could not be read."""
+
+    run_id: int
+    files: int = 0
+    records: int = 0
+    pages: int = 0
+    links: int = 0
+    skipped: int = 0
+    skip_reasons: collections.Counter[str] = dataclasses.field(
+        default_factory=collections.Counter
+    )
+    failed_files: dict[str, str] = dataclasses.field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to ingest: each path as given, directories searched for WARC/WAT/ARC files."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.name.endswith(ARCHIVE_SUFFIXES)
+            )
+            if not found:
+                raise InputError(f"{path}: no WARC, WAT or ARC files in this directory")
+            out.extend(found)
+        elif path.exists():
+            out.append(path)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return out
+
+
+def _extracted(
+    items: Iterator[Capture | WatRecord | Skipped], context_chars: int
+) -> Iterator[Extracted | Skipped]:
+    """Extraction of each record; a record extraction cannot handle is skipped, not fatal."""
+    for item in items:
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        where = item.observed_in
+        try:
+            if isinstance(item, Capture):
+                yield links_from_page(item, context_chars=context_chars)
+            else:
+                result = from_wat_record(item)
+                if result is not None:
+                    yield result
+        except LinkatlasError as exc:
+            yield Skipped(where, str(exc))
+        except (ValueError, UnicodeError, RecursionError, MemoryError) as exc:
+            # A hostile page must cost one record, never the run.
+            yield Skipped(where, f"extraction failed: {type(exc).__name__}: {exc}"[:300])
+
+
+def _reason_kind(reason: str) -> str:
+    return reason.split(":", 1)[0].strip()[:80] or "unknown"
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    *,
+    db: str | Path | None = None,
+    progress: Callable[[IngestProgress], None] | None = None,
+    **overrides: Any,
+) -> IngestReport:
+    """Read WARC, WAT and ARC files into the index; returns what was read, stored and skipped."""
+    conf = _settings.load(overrides)
+    files = expand_paths(paths)
+    batch_size = int(conf["batch_size"])
+    started = time.perf_counter()
+    with Index(_db(db if db is not None else conf["db"])) as index:
+        report = IngestReport(run_id=index.begin_run([str(p) for p in files]))
+        status = "failed"
+        try:
+            for number, path in enumerate(files):
+                _ingest_file(index, report, path, number, len(files), batch_size, conf, progress)
+            status = "done"
+        finally:
+            report.seconds = time.perf_counter() - started
+            stats = {k: getattr(report, k) for k in ("files", "records", "pages", "links")}
+            stats["skipped"] = report.skipped
+            index.finish_run(report.run_id, status, stats)
+        if report.links or report.pages:
+            index.optimize()
+    return report
+
+
+def _ingest_file(
+    index: Index,
+    report: IngestReport,
+    path: Path,
+    number: int,
+    total: int,
+    batch_size: int,
+    conf: dict[str, Any],
+    progress: Callable[[IngestProgress], None] | None,
+) -> None:
+    pages: list[Page] = []
+    links: list[Link] = []
+    records = skipped = 0
+
+    def flush() -> None:
+        if pages or links:
+            index.write(pages, links)
+            report.pages += len(pages)
+            report.links += len(links)
+            pages.clear()
+            links.clear()
+
+    def tick() -> None:
+        if progress is not None:
+            progress(
+                IngestProgress(str(path), number, total, report.records, report.pages,
+                               report.links + len(links), report.skipped)
+            )
+
+    try:
+        stream = _extracted(open_path(path), int(conf["context_chars"]))
+        for item in stream:
+            records += 1
+            report.records += 1
+            if isinstance(item, Skipped):
+                skipped += 1
+                report.skipped += 1
+                report.skip_reasons[_reason_kind(item.reason)] += 1
+                log.warning("skipped %s: %s", item.observed_in, item.reason)
+            else:
+                pages.append(item.page)
+                links.extend(item.links)
+                if len(links) >= batch_size or len(pages) >= batch_size:
+                    flush()
+            if records % 200 == 0:
+                tick()
+        flush()
+    except SourceError as exc:
+        flush()  # what was read before the failure is kept
+        report.failed_files[str(path)] = str(exc)
+        log.error("%s", exc)
+        index.file_done(report.run_id, str(path), records, skipped, status="failed")
+        tick()
+        return
+    report.files += 1
+    index.file_done(report.run_id, str(path), records, skipped, status="done")
+    tick()
+
+
+# ---------------------------------------------------------------------------------- queries
+
+
+def backlinks(
+    target: str | Target,
+    *,
+    db: str | Path | None = None,
+    follow_only: bool = False,
+    placement: str | None = None,
+    limit: int | None = None,
+    include_internal: bool = False,
+) -> list[Link]:
+    """Links pointing at a domain, host or URL."""
+    tgt = target if isinstance(target, Target) else parse_target(target)
+    if placement is not None and placement not in {p.value for p in Placement}:
+        choices = ", ".join(p.value for p in Placement)
+        raise InputError(f"unknown placement {placement!r}: choose one of {choices}")
+    with Index(_db(db), read_only=True) as index:
+        return index.backlinks(
+            tgt, follow_only=follow_only, placement=placement, limit=limit,
+            include_internal=include_internal,
+        )
+
+
+def refdomains(
+    target: str | Target,
+    *,
+    db: str | Path | None = None,
+    follow_only: bool = False,
+    limit: int | None = None,
+) -> list[RefDomain]:
+    """Referring domains of a target, most links first."""
+    tgt = target if isinstance(target, Target) else parse_target(target)
+    with Index(_db(db), read_only=True) as index:
+        return index.refdomains(tgt, follow_only=follow_only, limit=limit)
+
+
+def anchors(
+    target: str | Target,
+    *,
+    db: str | Path | None = None,
+    follow_only: bool = False,
+    limit: int | None = None,
+) -> list[AnchorStat]:
+    """Anchor texts pointing at a target, most links first."""
+    tgt = target if isinstance(target, Target) else parse_target(target)
+    with Index(_db(db), read_only=True) as index:
+        return index.anchors(tgt, follow_only=follow_only, limit=limit)
+
+
+def outlinks(url: str, *, db: str | Path | None = None, limit: int | None = None) -> list[Link]:
+    """Links found on one page, in page order."""
+    norm = urls.normalize(url)
+    with Index(_db(db), read_only=True) as index:
+        return index.outlinks(norm, limit=limit)
+
+
+def counts(*, db: str | Path | None = None) -> dict[str, int]:
+    """How many pages, links, domains and runs the index holds."""
+    with Index(_db(db), read_only=True) as index:
+        return index.counts()
+
+
+def export(
+    what: Literal["links", "pages"] = "links",
+    *,
+    fmt: Literal["parquet", "csv"] = "parquet",
+    path: str | Path | None = None,
+    stream: TextIO | None = None,
+    db: str | Path | None = None,
+) -> int:
+    """Write the links or pages table as Parquet or CSV (CSV to ``stream`` when no path)."""
+    if what not in ("links", "pages"):
+        raise InputError(f"cannot export {what!r}: choose links or pages")
+    if fmt not in ("parquet", "csv"):
+        raise InputError(f"unknown format {fmt!r}: choose parquet or csv")
+    if path is None and (fmt != "csv" or stream is None):
+        raise InputError("Parquet needs an output path (-o PATH)")
+    with Index(_db(db), read_only=True) as index:
+        return index.export(what, Path(path) if path is not None else None, fmt, stream=stream)
+
+
+def import_parquet(
+    path: str | Path, *, what: Literal["links", "pages"] = "links", db: str | Path | None = None
+) -> int:
+    """Merge a Parquet file with the links or pages schema into the index."""
+    if not Path(path).is_file():
+        raise InputError(f"{path}: no such file")
+    with Index(_db(db)) as index:
+        return index.import_parquet(what, Path(path))
+
+
+def profile(target: str | Target, *, db: str | Path | None = None, top: int = 10) -> Profile:
+    """The backlink profile of a target: totals, rel split, placement, top domains and anchors."""
+    tgt = target if isinstance(target, Target) else parse_target(target)
+    with Index(_db(db), read_only=True) as index:
+        links = index.backlinks(tgt)
+        domains = index.refdomains(tgt)
+        anchor_stats = index.anchors(tgt, limit=top)
+    pages = collections.Counter(link.target_url for link in links)
+    return Profile(
+        target=tgt,
+        links=len(links),
+        refdomains=len(domains),
+        followed=sum(link.passes_credit for link in links),
+        nofollow=sum(link.nofollow for link in links),
+        sponsored=sum(link.sponsored for link in links),
+        ugc=sum(link.ugc for link in links),
+        by_placement=dict(collections.Counter(link.placement.value for link in links).most_common()),
+        by_kind=dict(collections.Counter(link.kind.value for link in links).most_common()),
+        top_refdomains=tuple(domains[:top]),
+        top_anchors=tuple(anchor_stats),
+        top_pages=tuple(pages.most_common(top)),
+    )
+
+
+# ---------------------------------------------------------------------------------- demo
+
+
+@dataclasses.dataclass(slots=True)
+class DemoResult:
+    """What the demo built and found."""
+
+    warc: Path
+    db: Path
+    sites: int
+    pages: int
+    report: IngestReport
+    profile: Profile
+
+
+def demo(directory: str | Path = "out/demo", *, seed: int = 7) -> DemoResult:
+    """Build the sample web, write it as a WARC, ingest it afresh and profile its target."""
+    from linkatlas import sample
+
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    web = sample.build(seed=seed)
+    warc = folder / "sample-web.warc.gz"
+    sample.write_warc(web, warc)
+    db = folder / "linkatlas.duckdb"
+    for stale in (db, db.with_name(db.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    report = ingest([warc], db=db)
+    n_pages = sum(1 for _ in web.pages())
+    return DemoResult(
+        warc=warc, db=db, sites=len(web.sites), pages=n_pages, report=report,
+        profile=profile(web.target_host, db=db),
+    )
+
+
+# ---------------------------------------------------------------------------------- frames
+
+
+def to_frame(rows: Sequence[Any], library: Literal["pandas", "polars"] = "pandas") -> Any:
+    """A pandas or polars DataFrame of typed rows (Link, RefDomain, AnchorStat, ...)."""
+    records = [_row_dict(r) for r in rows]
+    if library == "pandas":
+        import pandas
+
+        return pandas.DataFrame.from_records(records)
+    if library == "polars":
+        import polars
+
+        return polars.DataFrame(records)
+    raise InputError(f"unknown DataFrame library {library!r}: choose pandas or polars")
+
+
+def _row_dict(row: Any) -> dict[str, Any]:
+    out = {}
+    for field in dataclasses.fields(row):
+        value = getattr(row, field.name)
+        out[field.name] = list(value) if isinstance(value, tuple) else value
+    return out

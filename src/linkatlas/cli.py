@@ -1,0 +1,348 @@
+"""The command line: a thin shell over ``linkatlas.api``.
+
+Each command is one loop around one library call. Errors from the library become one line on
+standard error and an exit code here, in ``main``, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as _dt
+import enum
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from linkatlas import api
+from linkatlas import settings as _settings
+from linkatlas.errors import LinkatlasError
+
+app = typer.Typer(
+    name="linkatlas",
+    help="An open backlink index: ingest web archives, then ask who links to a site.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+
+class Format(enum.StrEnum):
+    """Output formats of the query commands."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB index file [default: setting 'db', ./linkatlas.duckdb]."),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N rows.")]
+FollowOpt = Annotated[
+    bool, typer.Option("--follow-only", help="Only links that pass ranking credit.")
+]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, _dt.datetime):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple | list):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def _emit(rows: list[Any], fmt: Format, columns: list[str], title: str) -> None:
+    """Print typed rows as a Rich table, CSV (all fields) or JSON (all fields)."""
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps([_jsonable(r) for r in rows], ensure_ascii=False, indent=1))
+        sys.stdout.write("\n")
+        return
+    if fmt is Format.csv:
+        names = [f.name for f in dataclasses.fields(rows[0])] if rows else columns
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow([_jsonable(getattr(row, n)) for n in names])
+        return
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for name in columns:
+        table.add_column(name.replace("_", " "), overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(_cell(getattr(row, n))) for n in columns))
+    out.print(table)
+    if not rows:
+        err.print("no rows")
+
+
+class _RateColumn(ProgressColumn):
+    """Records per second of the whole ingest."""
+
+    def __init__(self, started: float) -> None:
+        super().__init__()
+        self.started = started
+
+    def render(self, task: Task) -> Text:
+        rate = task.completed / max(time.perf_counter() - self.started, 1e-9)
+        return Text(f"{rate:,.0f} records/s", style="cyan")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="WARC, WARC.gz, WAT or ARC files, or folders.")],
+    db: DbOpt = None,
+    batch_size: Annotated[int | None, typer.Option(help="Links per batched write.")] = None,
+    context_chars: Annotated[int | None, typer.Option(help="Context kept around links.")] = None,
+) -> None:
+    """Read web archives into the index."""
+    started = time.perf_counter()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.completed:,} records"),
+        _RateColumn(started),
+        TextColumn("{task.fields[links]:,} links, {task.fields[skipped]:,} skipped"),
+        console=err,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("ingest", total=None, links=0, skipped=0)
+
+        def progress(p: api.IngestProgress) -> None:
+            name = Path(p.path).name
+            bar.update(
+                task, completed=p.records, links=p.links, skipped=p.skipped,
+                description=f"[{p.file_index + 1}/{p.files}] {name}",
+            )
+
+        report = api.ingest(
+            paths, db=db, progress=progress, batch_size=batch_size, context_chars=context_chars
+        )
+    rate = report.records / max(report.seconds, 1e-9)
+    out.print(
+        f"ingested {report.files} file(s): {report.records:,} records, {report.pages:,} pages, "
+        f"{report.links:,} links, {report.skipped:,} skipped in {report.seconds:.1f} s "
+        f"({rate:,.0f} records/s)"
+    )
+    for reason, count in report.skip_reasons.most_common(10):
+        out.print(f"  skipped {count:,}: {reason}")
+    for path, why in report.failed_files.items():
+        err.print(f"[red]failed[/red] {path}: {why}")
+    if report.failed_files:
+        raise typer.Exit(1)
+
+
+@app.command()
+def backlinks(
+    target: Annotated[str, typer.Argument(help="A domain, host or URL.")],
+    db: DbOpt = None,
+    follow_only: FollowOpt = False,
+    placement: Annotated[
+        str | None, typer.Option(help="content, navigation, header, footer, sidebar, comment.")
+    ] = None,
+    internal: Annotated[bool, typer.Option(help="Include links from the same domain.")] = False,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Links pointing at a target."""
+    rows = api.backlinks(
+        target, db=db, follow_only=follow_only, placement=placement, limit=limit,
+        include_internal=internal,
+    )
+    cols = ["source_url", "target_url", "anchor", "kind", "rel", "passes_credit", "placement",
+            "last_seen"]
+    _emit(rows, fmt, cols, f"backlinks of {target}")
+
+
+@app.command()
+def refdomains(
+    target: Annotated[str, typer.Argument(help="A domain, host or URL.")],
+    db: DbOpt = None,
+    follow_only: FollowOpt = False,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Domains linking to a target."""
+    rows = api.refdomains(target, db=db, follow_only=follow_only, limit=limit)
+    cols = ["domain", "links", "followed_links", "pages", "top_anchor", "first_seen", "last_seen"]
+    _emit(rows, fmt, cols, f"referring domains of {target}")
+
+
+@app.command()
+def anchors(
+    target: Annotated[str, typer.Argument(help="A domain, host or URL.")],
+    db: DbOpt = None,
+    follow_only: FollowOpt = False,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Anchor texts of links to a target."""
+    rows = api.anchors(target, db=db, follow_only=follow_only, limit=limit)
+    _emit(rows, fmt, ["anchor", "links", "refdomains", "followed_links"], f"anchors of {target}")
+
+
+@app.command()
+def outlinks(
+    url: Annotated[str, typer.Argument(help="A page URL.")],
+    db: DbOpt = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Links found on one page."""
+    rows = api.outlinks(url, db=db, limit=limit)
+    cols = ["position", "target_url", "anchor", "kind", "rel", "placement", "internal"]
+    _emit(rows, fmt, cols, f"links on {url}")
+
+
+@app.command()
+def profile(
+    target: Annotated[str, typer.Argument(help="A domain, host or URL.")],
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The backlink profile of a target at a glance."""
+    prof = api.profile(target, db=db)
+    if fmt is not Format.table:
+        sys.stdout.write(json.dumps(_jsonable(prof), ensure_ascii=False, indent=1) + "\n")
+        return
+    _print_profile(prof)
+
+
+def _print_profile(prof: Any) -> None:
+    def pct(n: int) -> str:
+        return f"{n:,} ({100 * n / prof.links:.0f}%)" if prof.links else "0"
+
+    out.print(f"[bold]Backlink profile of {prof.target.value}[/bold] ({prof.target.scope})")
+    out.print(
+        f"  {prof.links:,} backlinks from {prof.refdomains:,} referring domains; "
+        f"followed {pct(prof.followed)}, nofollow {pct(prof.nofollow)}, "
+        f"sponsored {pct(prof.sponsored)}, ugc {pct(prof.ugc)}"
+    )
+    out.print("  placement: " + ", ".join(f"{k} {v}" for k, v in prof.by_placement.items()))
+    out.print("  kind: " + ", ".join(f"{k} {v}" for k, v in prof.by_kind.items()))
+    _emit(list(prof.top_refdomains), Format.table,
+          ["domain", "links", "followed_links", "top_anchor"], "top referring domains")
+    _emit(list(prof.top_anchors), Format.table,
+          ["anchor", "links", "refdomains", "followed_links"], "top anchors")
+    pages = Table(title="top linked pages", title_justify="left")
+    pages.add_column("target url", overflow="fold")
+    pages.add_column("links")
+    for url, n in prof.top_pages:
+        pages.add_row(Text(url), str(n))
+    out.print(pages)
+
+
+@app.command()
+def stats(db: DbOpt = None) -> None:
+    """How many pages, links, domains and runs the index holds."""
+    for name, value in api.counts(db=db).items():
+        out.print(f"{name:>10}: {value:,}")
+
+
+@app.command("export")
+def export_(
+    what: Annotated[str, typer.Option("--what", help="links or pages.")] = "links",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet or csv.")] = "parquet",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Output file; CSV goes to stdout if none.")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Export the links or pages table as Parquet or CSV."""
+    if output is None and fmt == "parquet":
+        fmt = "csv"  # nothing to write Parquet to: CSV on standard output, as documented
+    n = api.export(what, fmt=fmt, path=output, stream=sys.stdout, db=db)  # type: ignore[arg-type]
+    if output is not None:
+        out.print(f"wrote {n:,} {what} to {output}")
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="A Parquet file written by 'linkatlas export'.")],
+    what: Annotated[str, typer.Option("--what", help="links or pages.")] = "links",
+    db: DbOpt = None,
+) -> None:
+    """Merge a Parquet export (same schema) into the index."""
+    n = api.import_parquet(path, what=what, db=db)  # type: ignore[arg-type]
+    out.print(f"merged {n:,} {what} from {path}")
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Option("--dir", help="Where the demo writes its files.")] = Path(
+        "out/demo"
+    ),
+    seed: Annotated[int, typer.Option(help="Seed of the generated sample web.")] = 7,
+) -> None:
+    """Build the sample web, write it as a WARC, ingest it and print a backlink profile."""
+    result = api.demo(directory, seed=seed)
+    out.print(f"sample web: {result.sites} sites, {result.pages} pages -> {result.warc}")
+    out.print(
+        f"ingested {result.report.records:,} records: {result.report.pages:,} pages, "
+        f"{result.report.links:,} links into {result.db} in {result.report.seconds:.2f} s"
+    )
+    _print_profile(result.profile)
+    out.print(
+        f"\nTry: linkatlas backlinks {result.profile.target.value} --db {result.db} --limit 20"
+    )
+
+
+@app.command("settings")
+def settings_(
+    markdown: Annotated[bool, typer.Option(help="Print the docs table.")] = False,
+) -> None:
+    """Show every setting with its value and where it comes from."""
+    if markdown:
+        sys.stdout.write(_settings.markdown_table())
+        return
+    values = _settings.load()
+    for s in _settings.SETTINGS:
+        out.print(f"{s.name} = {values[s.name]!r}  [dim]# {s.help}[/dim]")
+
+
+def main() -> None:
+    """Entry point: run the app, turn library errors into one line and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except LinkatlasError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
