@@ -1,0 +1,61 @@
+"""linkatlas: an open backlink index and audit toolkit.
+
+The verbs are importable from here (``linkatlas.backlinks(...)``); rows are the records of
+``linkatlas.model``. They load lazily so that ``import linkatlas.urls`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "anchors": "linkatlas.api",
+    "backlinks": "linkatlas.api",
+    "counts": "linkatlas.api",
+    "demo": "linkatlas.api",
+    "export": "linkatlas.api",
+    "import_parquet": "linkatlas.api",
+    "ingest": "linkatlas.api",
+    "outlinks": "linkatlas.api",
+    "parse_target": "linkatlas.api",
+    "profile": "linkatlas.api",
+    "refdomains": "linkatlas.api",
+    "to_frame": "linkatlas.api",
+    "LinkatlasError": "linkatlas.errors",
+    "AnchorStat": "linkatlas.model",
+    "Link": "linkatlas.model",
+    "Page": "linkatlas.model",
+    "Placement": "linkatlas.model",
+    "Profile": "linkatlas.model",
+    "RefDomain": "linkatlas.model",
+    "Target": "linkatlas.model",
+}
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from linkatlas.api import (
+        anchors,
+        backlinks,
+        counts,
+        demo,
+        export,
+        import_parquet,
+        ingest,
+        outlinks,
+        parse_target,
+        profile,
+        refdomains,
+        to_frame,
+    )
+    from linkatlas.errors import LinkatlasError
+    from linkatlas.model import AnchorStat, Link, Page, Placement, Profile, RefDomain, Target
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'linkatlas' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
