@@ -366,7 +366,7 @@ def demo(directory: str | Path = "out/demo", *, seed: int = 7) -> DemoResult:
     n_pages = sum(1 for _ in web.pages())
     return DemoResult(
         warc=warc, db=db, sites=len(web.sites), pages=n_pages, report=report,
-        profile=profile(web.target_host, db=db),
+        profile=profile(urls.registrable_domain(web.target_host), db=db),
     )
 
 
