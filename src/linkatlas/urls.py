@@ -15,7 +15,6 @@ import ipaddress
 import re
 from typing import Any, Literal, NamedTuple
 
-import ada_url
 import publicsuffixlist
 from ada_url._ada_wrapper import ffi, lib  # the binding behind ada_url's public API
 
@@ -62,6 +61,11 @@ _ESCAPES = {
 }
 _ESCAPE_RE = re.compile(r"%[0-9A-Fa-f]{2}")
 _LABEL_RE = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\Z")
+# Already-canonical http(s) URLs, whose host WHATWG keeps exactly as written: lower-case ASCII
+# labels, the last starting with a letter (so no IPv4 form), no credentials, no trailing dot,
+# a port of at most 4 digits (always valid), nothing after the host that parsing could reject.
+# host() reads such a host with this regex (0.4 us) instead of a full parse (2 us).
+_PLAIN_HOST_RE = re.compile(r"https?://((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::[0-9]{1,4})?(?=[/?#]|\Z)")
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(.*)\Z", re.DOTALL)
 
 
@@ -130,10 +134,17 @@ def _valid_ace_label(label: str) -> bool:
         return False
     if decoded.isascii():
         return False
+    return _to_ascii(decoded) == label
+
+
+def _to_ascii(name: str) -> str:
+    """UTS #46 ToASCII as WHATWG uses it; '' when the name is not valid."""
+    raw = _encode(name)
+    out = lib.ada_idna_to_ascii(raw, len(raw))
     try:
-        return bool(ada_url.idna_to_ascii(decoded) == label.encode("ascii"))
-    except ValueError:
-        return False
+        return ffi.unpack(out.data, out.length).decode("ascii", "replace")  # type: ignore[no-any-return]
+    finally:
+        lib.ada_free_owned_string(out)
 
 
 def _host_span(href: str, comps: Any) -> tuple[int, int]:
@@ -280,6 +291,9 @@ def _host_of(url: str) -> tuple[str, int]:
 
 def host(url: str) -> str:
     """The host of a URL (lower-case, punycode, no trailing dot), or '' when it has none."""
+    plain = _PLAIN_HOST_RE.match(url)
+    if plain is not None and "xn--" not in plain.group(1) and len(url) <= MAX_URL_LENGTH:
+        return plain.group(1)
     return _host_of(url)[0]
 
 
@@ -322,6 +336,8 @@ def _is_ip(name: str) -> bool:
 def registrable_domain(hostname: str) -> str:
     """The registrable domain of a host; an IP address or a bare public suffix is its own."""
     name = hostname.strip(".").lower()
+    if not name.isascii():
+        name = _to_ascii(name) or name  # hosts are compared in punycode everywhere
     if not name or _is_ip(name):
         return name
     return _psl().privatesuffix(name) or name
@@ -354,18 +370,22 @@ def _target_host(text: str, original: str) -> str:
     return name
 
 
-def _check_host(name: str, kind: int, original: str) -> None:
+def _check_host(name: str, kind: int, original: str, *, site: bool = True) -> None:
+    """Raise unless ``name`` is an IP or DNS host name; with ``site``, one under a public suffix.
+
+    A URL target may name a single-label host (``http://localhost:8080/``); a domain or host
+    target must be something the public web can link to.
+    """
     if kind in (_IPV4, _IPV6):
         return
     labels = name.split(".")
-    if len(labels) < 2 or len(name) > 253 or not all(_LABEL_RE.match(lb) for lb in labels):
+    few = len(labels) < 2 and site
+    if few or len(name) > 253 or not all(_LABEL_RE.match(lb) for lb in labels):
         raise InvalidURLError(
             f"not an Internet host name: {_clip(original)!r} "
             "(expected something like example.com or blog.example.com)"
         )
-    if labels[-1].isdigit():
-        raise InvalidURLError(f"not a valid IP address or host name: {_clip(original)!r}")
-    if psl_registrable_domain(name) is None:
+    if site and psl_registrable_domain(name) is None:
         raise InvalidURLError(
             f"{_clip(original)!r} is a public suffix, not a site: "
             f"give a domain under it (such as example.{name})"
@@ -384,8 +404,7 @@ def _target_url(text: str, original: str) -> str:
         kind = lib.ada_get_host_type(handle)
     finally:
         lib.ada_free(handle)
-    name, _ = _host_of(url)
-    _check_host(name, kind, original)
+    _check_host(_host_of(url)[0], kind, original, site=False)
     return url
 
 
