@@ -6,9 +6,7 @@ import json
 import re
 from typing import Any
 
-import pytest
 from conftest import fixture_path
-
 from linkatlas import urls
 
 FIELDS = ("href", "protocol", "username", "password", "hostname", "port", "pathname", "search")
@@ -137,13 +135,17 @@ def test_psl_suite_all_78_pass() -> None:
     assert not failures, f"{78 - len(failures)}/78 pass; failing: {failures}"
 
 
+def _null(text: str) -> str | None:
+    return None if text == "null" else text
+
+
 def test_psl_tests_txt_is_the_same_suite() -> None:
     path = fixture_path("conformance/publicsuffix/tests.txt")
     pairs = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("//"):
             name, expected = line.split()
-            pairs.append((None if name == "null" else name, None if expected == "null" else expected))
+            pairs.append((_null(name), _null(expected)))
     assert pairs == _psl_cases()
 
 
