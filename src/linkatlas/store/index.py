@@ -1,0 +1,327 @@
+"""``Index``: the link index in one DuckDB file (open, write, query, optimise, export, runs)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO, Literal
+
+import duckdb
+import pyarrow as pa
+
+from linkatlas.errors import StoreError
+from linkatlas.model import AnchorStat, Link, Page, RefDomain, Target
+from linkatlas.store import io, queries, runs
+from linkatlas.store.arrow import (
+    LINK_SCHEMA,
+    PAGE_SCHEMA,
+    conform,
+    links_to_arrow,
+    pages_to_arrow,
+)
+from linkatlas.store.merge import drop_temps, merge_batch
+from linkatlas.store.runs import RunInfo
+from linkatlas.store.schema import (
+    BOOKKEEPING_DDL,
+    LINKS,
+    PAGES,
+    SCHEMA_VERSION,
+    SPECS,
+    TableSpec,
+    first,
+    quote,
+    record_table_ddl,
+    sql_type,
+    translated,
+)
+
+# Rewrite (re-sort) the links table once rows appended since the last sort exceed this share.
+OPTIMIZE_SHARE = 0.10
+
+
+class Index:
+    """The link index: a context manager over one DuckDB file.
+
+    One process may open a file for writing at a time (DuckDB's file lock); a second one gets
+    ``StoreLockedError``. Each ``write`` is one transaction: a crash loses at most the batch
+    being written, never a committed one.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        where = str(self.path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"no index at {where} (run an ingest first)")
+        if self.path.is_dir():
+            raise StoreError(f"{where} is a directory, not an index file")
+        with translated("open", where):
+            self._con = duckdb.connect(where, read_only=read_only)
+        try:
+            with translated("open", where):
+                self._con.execute("SET TimeZone = 'UTC'")
+                self._prepare()
+        except BaseException:
+            self._con.close()
+            raise
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file (committed data is already durable)."""
+        self._con.close()
+
+    def _prepare(self) -> None:
+        tables = {
+            r[0] for r in self._con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+        if self.read_only:
+            if "meta" not in tables:
+                raise StoreError(f"{self.path} is a DuckDB file but not a linkatlas index")
+        else:
+            self._con.execute("BEGIN")
+            for ddl in (*BOOKKEEPING_DDL, record_table_ddl(LINKS), record_table_ddl(PAGES)):
+                self._con.execute(ddl)
+            self._con.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?), ('unsorted_links', '0') "
+                "ON CONFLICT DO NOTHING",
+                [str(SCHEMA_VERSION)],
+            )
+            self._con.execute("COMMIT")
+        version = self._meta("schema_version")
+        if version != str(SCHEMA_VERSION):
+            raise StoreError(
+                f"{self.path} has index schema version {version}; this linkatlas reads "
+                f"version {SCHEMA_VERSION}"
+            )
+        for spec in (LINKS, PAGES):
+            self._check_columns(spec)
+
+    def _check_columns(self, spec: TableSpec) -> None:
+        found = self._con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
+            "AND schema_name = 'main' ORDER BY column_index",
+            [spec.name],
+        ).fetchall()
+        wanted = [(c.name, sql_type(c)) for c in spec.columns] + [("_key", "UBIGINT")]
+        if [(n, t.replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")) for n, t in found] != wanted:
+            raise StoreError(f"{self.path}: table {spec.name} does not have the expected columns")
+
+    def _meta(self, name: str) -> str | None:
+        row = first(self._con.execute("SELECT value FROM meta WHERE name = ?", [name]).fetchall())
+        return None if row is None else str(row[0])
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def write(self, pages: Sequence[Page], links: Sequence[Link]) -> None:
+        """Merge pages and links in one transaction (rules in docs/link-model.md)."""
+        self.write_arrow(
+            pages_to_arrow(pages) if pages else None, links_to_arrow(links) if links else None
+        )
+
+    def write_arrow(self, pages: pa.Table | None, links: pa.Table | None) -> None:
+        """Merge Arrow tables of PAGE_SCHEMA / LINK_SCHEMA in one transaction."""
+        with self._transaction("write"):
+            if pages is not None:
+                merge_batch(self._con, PAGES, conform(pages, PAGE_SCHEMA, "pages batch"))
+            if links is not None:
+                table = conform(links, LINK_SCHEMA, "links batch")
+                self._add_unsorted(merge_batch(self._con, LINKS, table))
+
+    def _add_unsorted(self, rows: int) -> None:
+        if rows:
+            self._con.execute(
+                "UPDATE meta SET value = (value::BIGINT + ?)::VARCHAR "
+                "WHERE name = 'unsorted_links'",
+                [rows],
+            )
+
+    def _transaction(self, action: str) -> _Transaction:
+        if self.read_only:
+            raise StoreError(f"index {self.path} is open read-only: cannot {action}")
+        return _Transaction(self._con, action, str(self.path))
+
+    def import_parquet(self, what: Literal["links", "pages"], path: Path) -> int:
+        """Merge a Parquet file of the links or pages schema; returns rows read."""
+        schema = io.check_what(what)
+        spec = SPECS[what]
+        pf = io.read_parquet(what, path)
+        conform(pf.schema_arrow.empty_table(), schema, str(path))  # names first: clear errors
+        rows = 0
+        with self._transaction("import"):
+            for batch in pf.iter_batches(batch_size=200_000):
+                table = conform(pa.Table.from_batches([batch]), schema, str(path))
+                added = merge_batch(self._con, spec, table)
+                if spec is LINKS:
+                    self._add_unsorted(added)
+                rows += table.num_rows
+        return rows
+
+    def export(
+        self,
+        what: Literal["links", "pages"],
+        path: Path | None = None,
+        fmt: Literal["parquet", "csv"] = "parquet",
+        *,
+        stream: BinaryIO | None = None,
+    ) -> int:
+        """Write links or pages to a Parquet/CSV file, or CSV to a binary stream; rows written."""
+        with translated("export", str(self.path)):
+            return io.export(self._con, what, path, fmt, stream)
+
+    def optimize(self, *, if_needed: bool = False) -> bool:
+        """Rewrite links sorted by target (and pages by URL); returns whether it ran.
+
+        With ``if_needed`` it runs only when rows appended since the last sort exceed
+        ``OPTIMIZE_SHARE`` of the table (the ingest verb calls it so after each run).
+        """
+        if if_needed:
+            unsorted = int(self._meta("unsorted_links") or 0)
+            total = self.counts_quick()
+            if unsorted == 0 or unsorted <= OPTIMIZE_SHARE * total:
+                return False
+        with self._transaction("optimize"):
+            for spec, order in ((LINKS, io._ORDER["links"]), (PAGES, io._ORDER["pages"])):
+                cols = ", ".join([*(quote(n) for n in spec.names), "_key"])
+                self._con.execute(record_table_ddl(spec, f"_new_{spec.name}"))
+                self._con.execute(
+                    f"INSERT INTO _new_{spec.name} SELECT {cols} FROM {spec.name} ORDER BY {order}"
+                )
+                self._con.execute(f"DROP TABLE {spec.name}")
+                self._con.execute(f"ALTER TABLE _new_{spec.name} RENAME TO {spec.name}")
+            self._con.execute("UPDATE meta SET value = '0' WHERE name = 'unsorted_links'")
+        with translated("checkpoint", str(self.path)):
+            self._con.execute("CHECKPOINT")
+        return True
+
+    def counts_quick(self) -> int:
+        """Number of stored links (cheap: no distinct counts)."""
+        row = first(self._con.execute("SELECT count(*) FROM links").fetchall())
+        return int(row[0]) if row else 0
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def begin_run(self, paths: Sequence[str]) -> int:
+        """Record the start of an ingest run; returns its id."""
+        with self._transaction("begin a run"):
+            return runs.begin_run(self._con, paths)
+
+    def file_started(
+        self, run_id: int, path: str, size: int | None = None, mtime: _dt.datetime | None = None
+    ) -> None:
+        """Record that the run started reading ``path``."""
+        with self._transaction("record a file"):
+            runs.file_started(self._con, run_id, path, size, mtime)
+
+    def file_done(
+        self, run_id: int, path: str, records: int, skipped: int, status: str = "done"
+    ) -> None:
+        """Record that the run finished ``path`` with these counts."""
+        with self._transaction("record a file"):
+            runs.file_done(self._con, run_id, path, records, skipped, status)
+
+    def finish_run(self, run_id: int, status: str, stats: Mapping[str, int] | None = None) -> None:
+        """Close a run with its final status ('done', 'failed', 'interrupted') and counters."""
+        with self._transaction("finish a run"):
+            runs.finish_run(self._con, run_id, status, stats or {})
+
+    def file_ingested(self, path: str, size: int | None, mtime: _dt.datetime | None) -> bool:
+        """Whether a run already finished this exact file (same path, size and mtime)."""
+        with translated("read runs", str(self.path)):
+            return runs.file_ingested(self._con, path, size, mtime)
+
+    def runs(self) -> list[RunInfo]:
+        """Every ingest run, oldest first."""
+        with translated("read runs", str(self.path)):
+            return runs.runs(self._con)
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def backlinks(
+        self,
+        target: Target,
+        *,
+        follow_only: bool = False,
+        placement: str | None = None,
+        limit: int | None = None,
+        include_internal: bool = False,
+    ) -> list[Link]:
+        """Links to the target, followed first, then by source domain and URL."""
+        with translated("backlinks query", str(self.path)):
+            return queries.backlinks(
+                self._con,
+                target,
+                follow_only=follow_only,
+                placement=placement,
+                limit=limit,
+                include_internal=include_internal,
+            )
+
+    def refdomains(
+        self, target: Target, *, follow_only: bool = False, limit: int | None = None
+    ) -> list[RefDomain]:
+        """Referring domains of the target, most links first."""
+        with translated("refdomains query", str(self.path)):
+            return queries.refdomains(self._con, target, follow_only=follow_only, limit=limit)
+
+    def anchors(
+        self, target: Target, *, follow_only: bool = False, limit: int | None = None
+    ) -> list[AnchorStat]:
+        """Anchor texts pointing at the target, most used first."""
+        with translated("anchors query", str(self.path)):
+            return queries.anchors(self._con, target, follow_only=follow_only, limit=limit)
+
+    def outlinks(self, url: str, *, limit: int | None = None) -> list[Link]:
+        """Links on the page ``url``, in page order."""
+        with translated("outlinks query", str(self.path)):
+            return queries.outlinks(self._con, url, limit=limit)
+
+    def counts(self) -> dict[str, int]:
+        """Pages, links, distinct domains and runs in the index."""
+        with translated("counts query", str(self.path)):
+            return queries.counts(self._con)
+
+
+class _Transaction:
+    """BEGIN/COMMIT around a block; ROLLBACK and a StoreError on any duckdb error."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, action: str, path: str) -> None:
+        self._con = con
+        self._action = action
+        self._path = path
+
+    def __enter__(self) -> None:
+        with translated(self._action, self._path):
+            self._con.execute("BEGIN")
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            with translated(self._action, self._path):
+                self._con.execute("COMMIT")
+                drop_temps(self._con)
+            return
+        # The transaction may already be aborted; the original error is what matters.
+        with contextlib.suppress(duckdb.Error):
+            self._con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            with translated(self._action, self._path):
+                raise exc
