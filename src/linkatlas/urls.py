@@ -103,6 +103,10 @@ def _parse(url: str, base: str | None) -> tuple[Any, str] | None:
     else:
         raw_base = _encode(base)
         handle = lib.ada_parse_with_base(raw, len(raw), raw_base, len(raw_base))
+        if not lib.ada_is_valid(handle) and not lib.ada_can_parse(raw_base, len(raw_base)):
+            # A broken base (a bad page URL) still lets an absolute href stand on its own.
+            lib.ada_free(handle)
+            handle = lib.ada_parse(raw, len(raw))
     if not lib.ada_is_valid(handle):
         lib.ada_free(handle)
         return None
@@ -158,7 +162,10 @@ def _host_span(href: str, comps: Any) -> tuple[int, int]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def resolve(href: str, base: str) -> str | None:
-    """Resolve ``href`` against ``base`` per WHATWG; None when the result is not a valid URL."""
+    """Resolve ``href`` against ``base`` per WHATWG; None when the result is not a valid URL.
+
+    An invalid ``base`` resolves nothing but absolute hrefs, which stand on their own.
+    """
     parsed = _parse(href, base)
     if parsed is None:
         return None
