@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import publicsuffixlist
 from ada_url._ada_wrapper import ffi, lib  # the binding behind ada_url's public API
@@ -48,8 +48,6 @@ _OMITTED = 0xFFFFFFFF
 _HTTP_SCHEMES = frozenset({0, 2})
 _CANONICAL_ESCAPE_SCHEMES = frozenset({0, 2, 3, 4, 5})
 _IPV4, _IPV6 = 1, 2
-
-Scope = Literal["domain", "host", "url"]
 
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _HEX = "0123456789abcdefABCDEF"
@@ -417,7 +415,7 @@ def _target_url(text: str, original: str) -> str:
     return url
 
 
-def parse_target(text: str) -> tuple[Scope, str]:
+def parse_target(text: str) -> tuple[str, str]:
     """What the user means by ``text``: ('domain'|'host'|'url', normalised value).
 
     ``example.com`` is a domain, ``blog.example.com`` a host, anything with a scheme, a path, a
