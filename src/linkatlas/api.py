@@ -13,11 +13,11 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, BinaryIO, Literal, cast
 
 from linkatlas import settings as _settings
 from linkatlas import urls
-from linkatlas.errors import InputError, LinkatlasError, SourceError
+from linkatlas.errors import InputError, LinkatlasError, SourceError, StoreError
 from linkatlas.extract import links_from_page
 from linkatlas.extract.wat import WatRecord, from_wat_record
 from linkatlas.model import (
@@ -44,12 +44,20 @@ def _db(db: str | Path | None) -> Path:
     return Path(db) if db is not None else Path(_settings.load()["db"])
 
 
+def _reader(db: str | Path | None) -> Index:
+    """The index opened for reading; a missing file is a clear error, not an empty index."""
+    path = _db(db)
+    if not path.exists():
+        raise StoreError(f"no index at {path}: run 'linkatlas ingest' first, or pass --db")
+    return Index(path, read_only=True)
+
+
 def parse_target(text: str) -> Target:
     """A Target from what a user typed: a domain, a host or a URL."""
     scope, value = urls.parse_target(text)
-    if scope not in ("domain", "host", "url"):
-        raise InputError(f"cannot tell what {text!r} is: give a domain, a host or a URL")
-    return Target(scope=scope, value=value)  # type: ignore[arg-type]
+    if scope in ("domain", "host", "url"):
+        return Target(scope=cast(Literal["domain", "host", "url"], scope), value=value)
+    raise InputError(f"cannot tell what {text!r} is: give a domain, a host or a URL")
 
 
 # ---------------------------------------------------------------------------------- ingest
@@ -156,7 +164,7 @@ def ingest(
             stats["skipped"] = report.skipped
             index.finish_run(report.run_id, status, stats)
         if report.links or report.pages:
-            index.optimize()
+            index.optimize(if_needed=True)
     return report
 
 
@@ -236,7 +244,7 @@ def backlinks(
     if placement is not None and placement not in {p.value for p in Placement}:
         choices = ", ".join(p.value for p in Placement)
         raise InputError(f"unknown placement {placement!r}: choose one of {choices}")
-    with Index(_db(db), read_only=True) as index:
+    with _reader(db) as index:
         return index.backlinks(
             tgt, follow_only=follow_only, placement=placement, limit=limit,
             include_internal=include_internal,
@@ -252,7 +260,7 @@ def refdomains(
 ) -> list[RefDomain]:
     """Referring domains of a target, most links first."""
     tgt = target if isinstance(target, Target) else parse_target(target)
-    with Index(_db(db), read_only=True) as index:
+    with _reader(db) as index:
         return index.refdomains(tgt, follow_only=follow_only, limit=limit)
 
 
@@ -265,20 +273,20 @@ def anchors(
 ) -> list[AnchorStat]:
     """Anchor texts pointing at a target, most links first."""
     tgt = target if isinstance(target, Target) else parse_target(target)
-    with Index(_db(db), read_only=True) as index:
+    with _reader(db) as index:
         return index.anchors(tgt, follow_only=follow_only, limit=limit)
 
 
 def outlinks(url: str, *, db: str | Path | None = None, limit: int | None = None) -> list[Link]:
     """Links found on one page, in page order."""
     norm = urls.normalize(url)
-    with Index(_db(db), read_only=True) as index:
+    with _reader(db) as index:
         return index.outlinks(norm, limit=limit)
 
 
 def counts(*, db: str | Path | None = None) -> dict[str, int]:
     """How many pages, links, domains and runs the index holds."""
-    with Index(_db(db), read_only=True) as index:
+    with _reader(db) as index:
         return index.counts()
 
 
@@ -287,7 +295,7 @@ def export(
     *,
     fmt: Literal["parquet", "csv"] = "parquet",
     path: str | Path | None = None,
-    stream: TextIO | None = None,
+    stream: BinaryIO | None = None,
     db: str | Path | None = None,
 ) -> int:
     """Write the links or pages table as Parquet or CSV (CSV to ``stream`` when no path)."""
@@ -297,7 +305,7 @@ def export(
         raise InputError(f"unknown format {fmt!r}: choose parquet or csv")
     if path is None and (fmt != "csv" or stream is None):
         raise InputError("Parquet needs an output path (-o PATH)")
-    with Index(_db(db), read_only=True) as index:
+    with _reader(db) as index:
         return index.export(what, Path(path) if path is not None else None, fmt, stream=stream)
 
 
@@ -314,7 +322,7 @@ def import_parquet(
 def profile(target: str | Target, *, db: str | Path | None = None, top: int = 10) -> Profile:
     """The backlink profile of a target: totals, rel split, placement, top domains and anchors."""
     tgt = target if isinstance(target, Target) else parse_target(target)
-    with Index(_db(db), read_only=True) as index:
+    with _reader(db) as index:
         links = index.backlinks(tgt)
         domains = index.refdomains(tgt)
         anchor_stats = index.anchors(tgt, limit=top)

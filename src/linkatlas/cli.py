@@ -277,7 +277,8 @@ def export_(
     """Export the links or pages table as Parquet or CSV."""
     if output is None and fmt == "parquet":
         fmt = "csv"  # nothing to write Parquet to: CSV on standard output, as documented
-    n = api.export(what, fmt=fmt, path=output, stream=sys.stdout, db=db)  # type: ignore[arg-type]
+    sys.stdout.flush()
+    n = api.export(what, fmt=fmt, path=output, stream=sys.stdout.buffer, db=db)  # type: ignore[arg-type]
     if output is not None:
         out.print(f"wrote {n:,} {what} to {output}")
 
