@@ -22,7 +22,7 @@ log = logging.getLogger("linkatlas.sources")
 Headers = tuple[tuple[str, str], ...]
 
 _STATUS_RE = re.compile(rb"^HTTP/\d+(?:\.\d+)?\s+(\d{3})")
-_CHUNK_SIZE_RE = re.compile(rb"^[0-9A-Fa-f]+[ \t]*(?:;[^\r\n]*)?\r?\n")
+_CHUNK_SIZE_RE = re.compile(rb"[0-9A-Fa-f]+[ \t]*(?:;[^\r\n]*)?\r?\n")
 _FRACTION_RE = re.compile(r"\.(\d{6})\d+")
 
 
