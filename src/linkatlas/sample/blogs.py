@@ -35,6 +35,7 @@ from linkatlas.sample.kit import (
     editorial,
     link_list,
     paragraphs,
+    titles,
 )
 from linkatlas.sample.render import PageDraft, esc, redirect
 from linkatlas.sample.web import SampleSite
@@ -53,11 +54,7 @@ def _mention(d: PageDraft, text: str) -> str:
 
 
 def _titled(kit: SiteKit, n: int) -> list[tuple[str, str]]:
-    titles = [C.article_title(kit.rng(f"title-{i}")) for i in range(n)]
-    seen: dict[str, str] = {}
-    for i, t in enumerate(titles):
-        seen.setdefault(f"/{C.slug(t)}-{i + 1}/", t)
-    return list(seen.items())
+    return [(f"/{C.slug(t)}-{i + 1}/", t) for i, t in enumerate(titles(kit, "title", n))]
 
 
 def _index(kit: SiteKit, posts: list[tuple[str, str]],
@@ -150,8 +147,8 @@ def nerd(ctx: Context) -> SampleSite:
     kit = SiteKit(ctx, "thecoffeenerd.example", "The Coffee Nerd", "blog", "div")
     kit.menu += [("/about", "About me")]
     posts = _titled(kit, 12)
-    plan: list[tuple[str, str, str] | None] = [
-        None, (RIVAL2, "best home coffee roaster", "exact"), (T_CHAIN, "BeanCraft shop", "brand"),
+    plan: list[tuple[str, str, str]] = [
+        ("mention", "", ""), (RIVAL2, "best home coffee roaster", "exact"), (T_CHAIN, "BeanCraft shop", "brand"),
         (DEAD_RESOURCE, "this handy roast calculator", "partial"), (T_HOME, BRAND, "brand"),
         (T_EMBER, PARTIAL_ANCHORS[3], "partial"), (T_GONE_410, "spring bundle", "partial"),
         (T_MINI, "Burr Mini grinder", "partial")]
@@ -172,8 +169,10 @@ def nerd(ctx: Context) -> SampleSite:
             continue
         d, rng = kit.draft(path), kit.rng(path)
         parts = [paragraphs(rng, 2)]
-        spec = plan[i]
-        if spec is None:
+        spec = plan[i] if i < len(plan) else ("", "", "")
+        if not spec[0]:
+            parts.append(paragraphs(rng, 1))
+        elif spec[0] == "mention":
             parts.append(_mention(d, f"I have been testing a {BRAND} Ember for a month and the "
                                   "temperature control is the best I have used."))
         else:
@@ -257,8 +256,8 @@ def news(ctx: Context) -> SampleSite:
     """The Daily Grind: news articles with editorial links, a mention, a tag page, a sitemap."""
     kit = SiteKit(ctx, "dailygrind-news.example", "The Daily Grind", "news", "landmark")
     kit.menu += [("/news/", "News"), ("/tag/roasting", "Roasting")]
-    titles = [C.article_title(kit.rng(f"news-{i}")) for i in range(14)]
-    arts = [(f"/news/2024/{1 + i % 3:02d}/{C.slug(t)}", t) for i, t in enumerate(titles)]
+    heads = titles(kit, "news", 14)
+    arts = [(f"/news/2024/{1 + i % 3:02d}/{C.slug(t)}", t) for i, t in enumerate(heads)]
     for path in ("/", "/news/", "/tag/roasting"):
         d = kit.draft(path)
         kit.page(d, kit.name, "<h1>Latest news</h1>"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from linkatlas.model import Placement
 from linkatlas.sample import content as C
-from linkatlas.sample.kit import EXACT_ANCHORS, T_EMBER, T_HOME, Context, SiteKit, link_list
+from linkatlas.sample.kit import (
+    EXACT_ANCHORS,
+    T_EMBER,
+    T_HOME,
+    Context,
+    SiteKit,
+    link_list,
+    titles,
+)
 from linkatlas.sample.render import PageDraft, Regions, document, esc
 from linkatlas.sample.web import SamplePage, SampleSite
 
@@ -25,8 +33,8 @@ def forum(ctx: Context) -> SampleSite:
     kit = SiteKit(ctx, HOST, "Roasters Forum", "forum", "div")
     kit.menu += [("/board/roasting", "Roasting"), ("/board/gear", "Gear"),
                  ("/members/", "Members")]
-    titles = [C.article_title(kit.rng(f"thread-{i}")) for i in range(12)]
-    threads = [(f"/threads/{100 + i}-{C.slug(t)}", t) for i, t in enumerate(titles)]
+    threads = [(f"/threads/{100 + i}-{C.slug(t)}", t)
+               for i, t in enumerate(titles(kit, "thread", 12))]
     d = kit.draft("/")
     kit.page(d, "Roasters Forum", "<h1>Boards</h1>" + link_list(
         d, [("/board/roasting", "Roasting"), ("/board/gear", "Gear"),

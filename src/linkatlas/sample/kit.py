@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from linkatlas.model import Placement
-from linkatlas.sample.content import link_sentence, paragraph, sentence
+from linkatlas.sample.content import article_title, link_sentence, paragraph, sentence
 from linkatlas.sample.render import PageDraft, Regions, document, error_page, esc, text_file
 from linkatlas.sample.web import Change, SamplePage, SampleSite
 
@@ -238,3 +238,14 @@ def link_list(d: PageDraft, items: list[tuple[str, str]], placement: Placement, 
     """A ``<ul>`` of links."""
     lis = "".join(f"<li>{d.a(h, t, placement, rel=rel, tags=tags)}</li>" for h, t in items)
     return f"<ul>{lis}</ul>"
+
+
+def titles(kit: SiteKit, prefix: str, n: int) -> list[str]:
+    """``n`` distinct article titles for a site (redrawn on a collision)."""
+    out: list[str] = []
+    for i in range(n):
+        k = 0
+        while (t := article_title(kit.rng(f"{prefix}-{i}-{k}"))) in out:
+            k += 1
+        out.append(t)
+    return out

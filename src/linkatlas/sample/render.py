@@ -8,6 +8,7 @@ directory and spam sites). Placement heuristics are meant to be exercised by all
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 from linkatlas import urls
@@ -15,6 +16,9 @@ from linkatlas.model import LinkKind, Placement
 from linkatlas.sample.web import ExpectedLink, SamplePage
 
 HTML_TYPE = "text/html; charset=utf-8"
+# Each recorded link leaves this mark in its tag; ``PageDraft.page`` orders the truth by the
+# marks' positions in the finished document (regions are written out of order) and strips them.
+_MARK = re.compile(r"\x00(\d+)\x00")
 
 
 def esc(text: str) -> str:
@@ -40,6 +44,10 @@ class PageDraft:
             raise ValueError(f"sample generator wrote an invalid href {href!r} on {self.url}")
         return urls.normalize(resolved)
 
+    def _record(self, link: ExpectedLink) -> str:
+        self.links.append(link)
+        return f"\x00{len(self.links) - 1}\x00"
+
     def a(
         self,
         href: str,
@@ -51,13 +59,11 @@ class PageDraft:
         cls: str = "",
     ) -> str:
         """An ``<a>`` element, recorded as an expected link."""
-        self.links.append(
-            ExpectedLink(self.target(href), " ".join(text.split()), placement, rel,
-                         LinkKind.A, href, tags)
-        )
+        mark = self._record(ExpectedLink(self.target(href), " ".join(text.split()), placement,
+                                         rel, LinkKind.A, href, tags))
         rel_attr = f' rel="{esc(rel)}"' if rel else ""
         cls_attr = f' class="{esc(cls)}"' if cls else ""
-        return f'<a href="{esc(href)}"{rel_attr}{cls_attr}>{esc(text)}</a>'
+        return f'<a{mark} href="{esc(href)}"{rel_attr}{cls_attr}>{esc(text)}</a>'
 
     def img_a(
         self,
@@ -70,38 +76,34 @@ class PageDraft:
         tags: tuple[str, ...] = (),
     ) -> str:
         """A link whose only content is an image: its anchor is the alt text."""
-        self.links.append(
-            ExpectedLink(self.target(href), alt, placement, rel, LinkKind.IMAGE, href,
-                         ("image", *tags))
-        )
+        mark = self._record(ExpectedLink(self.target(href), alt, placement, rel, LinkKind.IMAGE,
+                                         href, ("image", *tags)))
         rel_attr = f' rel="{esc(rel)}"' if rel else ""
-        return (f'<a href="{esc(href)}"{rel_attr}><img src="{esc(src)}" alt="{esc(alt)}" '
+        return (f'<a{mark} href="{esc(href)}"{rel_attr}><img src="{esc(src)}" alt="{esc(alt)}" '
                 f'width="300" height="200"></a>')
 
     def area(self, href: str, alt: str, coords: str, placement: Placement) -> str:
         """An ``<area>`` of an image map."""
-        self.links.append(
-            ExpectedLink(self.target(href), alt, placement, "", LinkKind.AREA, href, ("area",))
-        )
-        return f'<area shape="rect" coords="{coords}" href="{esc(href)}" alt="{esc(alt)}">'
+        mark = self._record(ExpectedLink(self.target(href), alt, placement, "", LinkKind.AREA,
+                                         href, ("area",)))
+        return f'<area{mark} shape="rect" coords="{coords}" href="{esc(href)}" alt="{esc(alt)}">'
 
     def canonical(self, href: str) -> str:
         """A ``<link rel=canonical>`` for the head."""
-        self.links.append(
-            ExpectedLink(self.target(href), "", Placement.UNKNOWN, "canonical",
-                         LinkKind.CANONICAL, href)
-        )
-        return f'<link rel="canonical" href="{esc(href)}">'
+        mark = self._record(ExpectedLink(self.target(href), "", Placement.UNKNOWN, "canonical",
+                                         LinkKind.CANONICAL, href))
+        return f'<link{mark} rel="canonical" href="{esc(href)}">'
 
     def page(self, title: str, body: str, *, lang: str = "en", status: int = 200,
              extra_headers: tuple[tuple[str, str], ...] = ()) -> SamplePage:
-        """The finished page with its ground truth."""
-        data = body.encode("utf-8")
+        """The finished page with its ground truth, in document order."""
+        order = [int(m) for m in _MARK.findall(body)]
+        data = _MARK.sub("", body).encode("utf-8")
         headers = (("Content-Type", HTML_TYPE), ("Content-Length", str(len(data))),
                    *extra_headers)
         return SamplePage(
             url=self.url, status=status, headers=headers, body=data, title=title, lang=lang,
-            truth=tuple(self.links), emails=tuple(dict.fromkeys(self.emails)),
+            truth=tuple(self.links[i] for i in order), emails=tuple(dict.fromkeys(self.emails)),
             mentions=tuple(dict.fromkeys(self.mentions)),
             tracking_ids=tuple(dict.fromkeys(self.tracking_ids)), tags=tuple(self.tags),
         )

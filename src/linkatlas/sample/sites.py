@@ -19,6 +19,7 @@ from linkatlas.sample.kit import (
     editorial,
     link_list,
     paragraphs,
+    titles,
 )
 from linkatlas.sample.render import PageDraft, Regions, document, esc, redirect
 from linkatlas.sample.web import SamplePage, SampleSite
@@ -76,7 +77,7 @@ def target(ctx: Context) -> SampleSite:
         kit.gone("/grinders/burr-mini")
         ctx.change("page_deleted", kit.url("/grinders/burr-mini"), detail="product discontinued")
 
-    posts = [C.article_title(kit.rng(f"/blog/{i}")) for i in range(6)]
+    posts = titles(kit, "blog", 6)
     d = kit.draft("/blog/")
     kit.page(d, f"Blog | {BRAND}", "<h1>Blog</h1>" + link_list(
         d, [(f"/blog/{C.slug(t)}", t) for t in posts], Placement.CONTENT))
@@ -126,7 +127,7 @@ def competitor(ctx: Context, host: str, name: str, layout: str) -> SampleSite:
     for path, title in items:
         d, rng = kit.draft(path), kit.rng(path)
         kit.page(d, f"{title} | {name}", f"<h1>{title}</h1>{paragraphs(rng, 2)}")
-    guides = [C.article_title(kit.rng(f"/guides/{i}")) for i in range(3)]
+    guides = titles(kit, "guides", 3)
     d = kit.draft("/guides/")
     kit.page(d, f"Guides | {name}", "<h1>Guides</h1>" + link_list(
         d, [(f"/guides/{C.slug(t)}", t) for t in guides], Placement.CONTENT))

@@ -16,6 +16,7 @@ from linkatlas.sample.kit import (
     editorial,
     link_list,
     paragraphs,
+    titles,
 )
 from linkatlas.sample.render import PageDraft, esc
 from linkatlas.sample.web import SampleSite
@@ -56,7 +57,7 @@ def network(ctx: Context) -> list[SampleSite]:
 
         kit.footer_extra = footer
         posts = [(f"/{C.slug(t)}/", t)
-                 for t in (C.article_title(kit.rng(f"p{i}")) for i in range(4))]
+                 for t in titles(kit, "p", 4)]
         d, rng = kit.draft("/"), kit.rng("/")
         kit.page(d, name, f"<h1>{esc(name)}</h1>{paragraphs(rng, 1)}"
                  + link_list(d, posts, Placement.CONTENT))
@@ -87,7 +88,10 @@ def directory(ctx: Context) -> SampleSite:
     cats = ("roasters", "cafes", "equipment")
     kit.menu += [(f"/category/{c}", c.title()) for c in cats] + [("/submit", "Submit site")]
     d, rng = kit.draft("/"), kit.rng("/")
-    kit.page(d, kit.name, "<h1>Coffee web directory</h1>"
+    imagemap = ('<img src="/static/map.png" alt="categories" usemap="#cats"><map name="cats">'
+                + "".join(d.area(f"/category/{c}", c.title(), f"{i * 100},0,{i * 100 + 99},80",
+                                 Placement.CONTENT) for i, c in enumerate(cats)) + "</map>")
+    kit.page(d, kit.name, "<h1>Coffee web directory</h1>" + imagemap
              + link_list(d, [(f"/category/{c}", c.title()) for c in cats], Placement.CONTENT))
     for c in cats:
         path = f"/category/{c}"
