@@ -148,7 +148,8 @@ def nerd(ctx: Context) -> SampleSite:
     kit.menu += [("/about", "About me")]
     posts = _titled(kit, 12)
     plan: list[tuple[str, str, str]] = [
-        ("mention", "", ""), (RIVAL2, "best home coffee roaster", "exact"), (T_CHAIN, "BeanCraft shop", "brand"),
+        ("mention", "", ""), (RIVAL2, "best home coffee roaster", "exact"),
+        (T_CHAIN, "BeanCraft shop", "brand"),
         (DEAD_RESOURCE, "this handy roast calculator", "partial"), (T_HOME, BRAND, "brand"),
         (T_EMBER, PARTIAL_ANCHORS[3], "partial"), (T_GONE_410, "spring bundle", "partial"),
         (T_MINI, "Burr Mini grinder", "partial")]
