@@ -208,6 +208,19 @@ class Index:
             self._con.execute("CHECKPOINT")
         return True
 
+    def checksum(self, what: Literal["links", "pages"]) -> str:
+        """An order-independent digest of every row's model columns: equal tables, equal digest."""
+        io.check_what(what)
+        spec = SPECS[what]
+        text = "concat_ws(chr(31), " + ", ".join(f"{quote(n)}::VARCHAR" for n in spec.names) + ")"
+        sql = (
+            f"SELECT count(*), coalesce(sum(md5_number_lower({text})::HUGEINT), 0), "
+            f"coalesce(bit_xor(md5_number_upper({text})), 0) FROM {spec.name}"
+        )
+        with translated("checksum", str(self.path)):
+            row = first(self._con.execute(sql).fetchall())
+        return f"{row[0]}:{int(row[1]):x}:{int(row[2]):x}"
+
     def counts_quick(self) -> int:
         """Number of stored links (cheap: no distinct counts)."""
         row = first(self._con.execute("SELECT count(*) FROM links").fetchall())

@@ -3,7 +3,8 @@
 Steps (inside the caller's transaction; docs/store.md has the figures):
 
 1. ``_stage``: the batch, its key hash computed, de-duplicated per key with the merge rule.
-2. ``_old``: stored rows with the same key (found through ``_key``, confirmed on the full key).
+2. ``_cand``: rowids of stored rows whose ``_key`` is in the stage (a scan of one 8-byte
+   column); ``_old``: those rows, confirmed on the full key.
 3. No old rows: insert the stage. Otherwise merge stage and old rows with the same rule, keep
    only the merged rows that differ from what is stored, delete those stored rows by rowid and
    insert their merged version.
@@ -45,6 +46,11 @@ def _key_match(spec: TableSpec, left: str, right: str) -> str:
     return " AND ".join(conds)
 
 
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = first(con.execute(sql).fetchall())
+    return int(row[0]) if row else 0
+
+
 def merge_batch(con: duckdb.DuckDBPyConnection, spec: TableSpec, batch: pa.Table) -> int:
     """Merge ``batch`` (already of the table's Arrow schema) into ``spec.name``.
 
@@ -56,22 +62,28 @@ def merge_batch(con: duckdb.DuckDBPyConnection, spec: TableSpec, batch: pa.Table
     con.register("_batch", batch)
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _stage AS "
-            + _dedup_sql(spec, f"(SELECT {cols}, {spec.key_hash_sql()} AS _key FROM _batch)")
+            f"CREATE OR REPLACE TEMP TABLE _stage AS "
+            f"SELECT {cols}, {spec.key_hash_sql()} AS _key FROM _batch"
         )
     finally:
         con.unregister("_batch")
+    # Distinct hashes imply distinct keys: the window de-duplication is only paid when needed.
+    if _count(con, "SELECT count(*) - count(DISTINCT _key) FROM _stage"):
+        con.execute("CREATE OR REPLACE TEMP TABLE _stage AS " + _dedup_sql(spec, "_stage"))
+    # Scanning the 8-byte hash column of the big table is the only cost that grows with it.
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _old AS WITH cand AS ("
-        f"SELECT rowid AS _rid, {cols}, _key FROM {spec.name} "
-        f"WHERE _key IN (SELECT _key FROM _stage)) "
-        f"SELECT cand.* FROM cand SEMI JOIN _stage s ON {_key_match(spec, 'cand', 's')}"
+        f"CREATE OR REPLACE TEMP TABLE _cand AS "
+        f"SELECT rowid AS _rid FROM {spec.name} SEMI JOIN _stage USING (_key)"
     )
-    row = first(con.execute("SELECT count(*) FROM _old").fetchall())
-    if row is None or row[0] == 0:
+    if _count(con, "SELECT count(*) FROM _cand") == 0:
         con.execute(f"INSERT INTO {spec.name} SELECT {cols}, _key FROM _stage")
-        written = first(con.execute("SELECT count(*) FROM _stage").fetchall())
-        return int(written[0]) if written else 0
+        return _count(con, "SELECT count(*) FROM _stage")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _old AS SELECT o.* FROM "
+        f"(SELECT rowid AS _rid, {cols}, _key FROM {spec.name} "
+        f"WHERE rowid IN (SELECT _rid FROM _cand)) o "
+        f"SEMI JOIN _stage s ON {_key_match(spec, 'o', 's')}"
+    )
     both = f"(SELECT {cols}, _key FROM _old UNION ALL SELECT {cols}, _key FROM _stage)"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _changed AS "
@@ -83,11 +95,10 @@ def merge_batch(con: duckdb.DuckDBPyConnection, spec: TableSpec, batch: pa.Table
         f"SEMI JOIN _changed c ON {_key_match(spec, 'o', 'c')})"
     )
     con.execute(f"INSERT INTO {spec.name} SELECT {cols}, _key FROM _changed")
-    written = first(con.execute("SELECT count(*) FROM _changed").fetchall())
-    return int(written[0]) if written else 0
+    return _count(con, "SELECT count(*) FROM _changed")
 
 
 def drop_temps(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the staging tables of the last merge (they live until the connection closes)."""
-    for name in ("_stage", "_old", "_changed"):
+    for name in ("_stage", "_cand", "_old", "_changed"):
         con.execute(f"DROP TABLE IF EXISTS temp.{name}")
