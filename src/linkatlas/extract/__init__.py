@@ -1,5 +1,6 @@
 """Extraction: Capture or WAT record -> Page and Links. Pure functions, no I/O."""
 
 from linkatlas.extract.common import make_link, rel_flags
+from linkatlas.extract.html import links_from_page
 
-__all__ = ["make_link", "rel_flags"]
+__all__ = ["links_from_page", "make_link", "rel_flags"]

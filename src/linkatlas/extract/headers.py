@@ -1,0 +1,91 @@
+"""What the HTTP response headers say about a page: type, language, robots, Location, Link."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from linkatlas.model import Capture
+
+# Robots directives that themselves contain a colon, so "name: value" is not a user agent.
+_COLON_DIRECTIVES = frozenset(
+    {"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"}
+)
+# Agents whose rules linkatlas applies: the rules search engines publish follow Googlebot's.
+_OUR_AGENTS = frozenset({"googlebot", "robots", "*"})
+_LINK_VALUE = re.compile(r"<([^>]*)>([^<]*)")
+_REL_PARAM = re.compile(r""";\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))""", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class HeaderInfo:
+    """The response headers linkatlas reads, in usable form."""
+
+    content_type: str = ""
+    content_language: str = ""
+    x_robots_tag: str = ""
+    nofollow: bool = False
+    location: str = ""
+    canonicals: list[str] = field(default_factory=list)
+
+
+def robots_nofollow(value: str) -> bool:
+    """Whether an X-Robots-Tag value says nofollow (or none) for us, not for another bot."""
+    agent: str | None = None
+    for part in value.split(","):
+        part = part.strip().lower()
+        head, colon, rest = part.partition(":")
+        if colon and " " not in head.strip() and head.strip() not in _COLON_DIRECTIVES:
+            agent = head.strip()
+            part = rest.strip()
+        if agent is not None and agent not in _OUR_AGENTS:
+            continue
+        if part in ("nofollow", "none"):
+            return True
+    return False
+
+
+def page_nofollow_from_meta(values: list[str]) -> bool:
+    """Whether ``<meta name=robots|googlebot>`` contents (as collected) say nofollow or none."""
+    for value in values:
+        text = value.lower()
+        if text.startswith("googlebot:"):
+            text = text[10:]
+        tokens = re.split(r"[\s,;]+", text)
+        if "nofollow" in tokens or "none" in tokens:
+            return True
+    return False
+
+
+def link_header_canonicals(values: list[str]) -> list[str]:
+    """URLs of ``Link:`` header entries with rel=canonical, in order."""
+    out: list[str] = []
+    for value in values:
+        for m in _LINK_VALUE.finditer(value):
+            rel = _REL_PARAM.search(m.group(2))
+            if rel and "canonical" in (rel.group(1) or rel.group(2) or "").lower().split():
+                out.append(m.group(1).strip())
+    return out
+
+
+def header_info(capture: Capture) -> HeaderInfo:
+    """Read Content-Type, Content-Language, X-Robots-Tag, Location and Link headers."""
+    info = HeaderInfo()
+    robots: list[str] = []
+    links: list[str] = []
+    for name, value in capture.headers:
+        lname = name.strip().lower()
+        if lname == "content-type" and not info.content_type:
+            info.content_type = value.strip()
+        elif lname == "content-language" and not info.content_language:
+            info.content_language = value.strip()
+        elif lname == "x-robots-tag":
+            robots.append(value.strip())
+        elif lname == "location" and not info.location:
+            info.location = value.strip()
+        elif lname == "link":
+            links.append(value)
+    info.x_robots_tag = ", ".join(robots)
+    info.nofollow = any(robots_nofollow(v) for v in robots)
+    info.canonicals = link_header_canonicals(links)
+    return info

@@ -1,0 +1,415 @@
+"""HTML capture -> Page and Links: one parse, one pass over the link nodes (pure, no I/O).
+
+How the page text and the link contexts are built cheaply: every kept link node gets two
+marker characters (private-use code points that encode the link's index) inserted before and
+after it; after ``script``/``style``/``noscript``/``template`` are dropped, one C-level
+``text()`` call yields the visible text of the whole body with the markers in place. One pass
+over that string gives each link's anchor text and its offsets, hence its left and right
+context, without visiting text nodes from Python.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from linkatlas import urls
+from linkatlas.extract import placement as _placement
+from linkatlas.extract.charset import decode
+from linkatlas.extract.common import make_link
+from linkatlas.extract.headers import HeaderInfo, header_info, page_nofollow_from_meta
+from linkatlas.extract.text import cap, collapse, emails_in_text, mailto_address, tracking_ids
+from linkatlas.model import Capture, Extracted, Link, LinkKind, Page, Placement
+
+ANCHOR_LIMIT = 500
+TITLE_LIMIT = 500
+MAX_HREF = 65_536
+_START = 0xF0000  # plane 15 private use: start markers; plane 16: end markers
+_END = 0x100000
+_MAX_MARKED = 0xFFFD
+_MARKER = re.compile("[\U000f0000-\U0010ffff]")
+# A space before block-level tags so "<p>one</p><p>two</p>" reads "one two", not "onetwo".
+_BLOCK_TAG = re.compile(
+    r"(?=<(?:/?(?:p|div|li|ul|ol|dl|dt|dd|td|th|tr|table|h[1-6]|section|article|header|"
+    r"footer|nav|aside|main|blockquote|pre|figure|figcaption|form|address|option)\b|br\b))",
+    re.IGNORECASE,
+)
+_LINK_RELS = {
+    "amphtml", "author", "me", "publisher", "prev", "next", "shortlink", "license", "home",
+    "index", "up", "first", "last", "start",
+}
+_STRIP_TAGS = ["script", "style", "noscript", "template"]
+_LANG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?")
+_REFRESH_URL = re.compile(r"""^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*)$""", re.I | re.S)
+_ANCHOR_KINDS = (LinkKind.A, LinkKind.IMAGE, LinkKind.AREA)
+
+
+def is_html(content_type: str, body: bytes) -> bool:
+    """Whether a capture is an HTML document (by Content-Type, else by sniffing the body)."""
+    ct = content_type.split(";", 1)[0].strip().lower()
+    if ct:
+        return "html" in ct
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and (
+        b"<html" in head or b"<!doctype html" in head or b"<head" in head or b"<body" in head
+        or b"<a " in head or b"<title" in head or b"<meta" in head
+    )
+
+
+def language_tag(value: str) -> str:
+    """A language tag lower-cased to language[-region] (``en-GB`` -> ``en-gb``), or ''."""
+    first = value.strip().replace("_", "-").split(",")[0].strip().lower()
+    m = _LANG.match(first)
+    return m.group(0) if m and (m.end() == len(first) or first[m.end()] == "-") else ""
+
+
+def refresh_target(content: str) -> str | None:
+    """The URL of a ``<meta http-equiv=refresh>`` content value, or None (refresh to self)."""
+    m = _REFRESH_URL.match(content)
+    if m is None:
+        return None
+    quote, rest = m.group(1), m.group(2)
+    if quote and quote in rest:
+        rest = rest[: rest.index(quote)]
+    rest = rest.strip()
+    return rest or None
+
+
+class _Resolver:
+    """Resolves and normalises hrefs of one page, caching repeats."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self._cache: dict[str, str | None] = {}
+
+    def __call__(self, href: str) -> str | None:
+        hit = self._cache.get(href, "")
+        if hit != "":
+            return hit
+        out: str | None = None
+        if len(href) <= MAX_HREF:
+            resolved = urls.resolve(href, self.base)
+            if resolved is not None and resolved.startswith(("http://", "https://")):
+                out = urls.try_normalize(resolved)
+        self._cache[href] = out
+        return out
+
+
+def links_from_page(capture: Capture, *, context_chars: int = 100) -> Extracted:
+    """The page record and every link of a capture (HTML body, 3xx Location, Link header)."""
+    page_url = urls.normalize(capture.url)
+    final_url = urls.try_normalize(capture.final_url or capture.url) or page_url
+    info = header_info(capture)
+    host, domain = urls.host_and_domain(page_url)
+    page = Page(
+        url=page_url, final_url=final_url, host=host, domain=domain, status=capture.status,
+        fetched_at=capture.fetched_at, content_type=info.content_type,
+        content_length=len(capture.body), x_robots_tag=info.x_robots_tag,
+        language=language_tag(info.content_language), via=capture.via,
+        observed_in=capture.observed_in,
+    )
+    builder = _Builder(capture, page, info.nofollow)
+    if 300 <= capture.status < 400 and info.location:
+        target = _Resolver(capture.url)(info.location)
+        if target is not None:
+            builder.add(target, LinkKind.REDIRECT)
+    for href in info.canonicals:
+        target = _Resolver(capture.final_url or capture.url)(href)
+        if target is not None:
+            builder.add(target, LinkKind.CANONICAL)
+            page.canonical = page.canonical or target
+    if not 300 <= capture.status < 400 and is_html(info.content_type, capture.body):
+        _HtmlPage(capture, page, builder, info, context_chars).run()
+    return Extracted(page, builder.links)
+
+
+class _Builder:
+    """Collects the links of one page with positions and occurrences."""
+
+    def __init__(self, capture: Capture, page: Page, nofollow: bool) -> None:
+        self.capture = capture
+        self.page = page
+        self.nofollow = nofollow
+        self.links: list[Link] = []
+        self._seen: dict[tuple[str, LinkKind, str], int] = {}
+
+    def add(self, target: str, kind: LinkKind, anchor: str = "", rel: str = "",
+            place: Placement = Placement.UNKNOWN, before: str = "", after: str = "") -> None:
+        key = (target, kind, anchor)
+        occurrence = self._seen.get(key, 0)
+        self._seen[key] = occurrence + 1
+        link = make_link(
+            self.page.url, target, anchor=anchor, kind=kind, rel=rel,
+            page_nofollow=self.nofollow, placement=place, context_before=before,
+            context_after=after, position=len(self.links), occurrence=occurrence,
+            seen=self.capture.fetched_at, via=self.capture.via,
+            observed_in=self.capture.observed_in,
+        )
+        self.links.append(link)
+        if kind in _ANCHOR_KINDS:
+            if link.internal:
+                self.page.internal_links += 1
+            else:
+                self.page.external_links += 1
+
+
+class _Pending:
+    """A body link waiting for its anchor, context and placement."""
+
+    __slots__ = (
+        "anchor",
+        "attrs",
+        "block",
+        "end",
+        "in_list",
+        "in_main",
+        "kind",
+        "node",
+        "place",
+        "rel",
+        "start",
+        "target",
+    )
+
+    def __init__(self, node: LexborNode, target: str, kind: LinkKind, rel: str,
+                 attrs: dict[str, str | None]) -> None:
+        self.node = node
+        self.target = target
+        self.kind = kind
+        self.rel = rel
+        self.attrs = attrs
+        self.start = -1
+        self.end = -1
+        self.place: Placement | None = None
+        self.block: _placement.Node | None = None
+        self.in_list = False
+        self.in_main = False
+        self.anchor = ""
+
+
+class _HtmlPage:
+    """The work on one HTML body; split out of links_from_page to keep each step short."""
+
+    def __init__(self, capture: Capture, page: Page, builder: _Builder, info: HeaderInfo,
+                 context_chars: int) -> None:
+        self.capture = capture
+        self.page = page
+        self.builder = builder
+        self.info = info
+        self.context_chars = max(0, context_chars)
+        self.emails: set[str] = set()
+
+    def run(self) -> None:
+        text, charset = decode(self.capture.body, self.info.content_type or None)
+        self.page.charset = charset
+        self.page.tracking_ids = tracking_ids(text)
+        if _MARKER.search(text):
+            text = _MARKER.sub("\ufffd", text)
+        tree = self.tree = LexborHTMLParser(_BLOCK_TAG.sub(" ", text))
+        items = self._collect(tree)
+        buffer = self._text(tree, items)
+        self._place(items, len(text))
+        for item in items:
+            if isinstance(item, _Pending):
+                before, after = self._contexts(buffer, item)
+                self.builder.add(item.target, item.kind, item.anchor, item.rel,
+                                 item.place or Placement.UNKNOWN, before, after)
+            else:
+                self.builder.add(*item)
+        self.page.word_count = len(buffer.split())
+        self.emails |= emails_in_text(buffer)
+        self.page.emails = tuple(sorted(self.emails))
+
+    def _collect(self, tree: LexborHTMLParser) -> list[_Pending | tuple[str, LinkKind]]:
+        """Every link element in document order; head data (base, title, robots, lang)."""
+        page = self.page
+        doc_url = self.capture.final_url or self.capture.url
+        base = doc_url
+        for node in tree.css("base[href]")[:1]:
+            resolved = urls.resolve(node.attributes.get("href") or "", doc_url)
+            if resolved is not None:
+                base = resolved
+        title = tree.css_first("title")
+        if title is not None:
+            page.title = cap(collapse(title.text()), TITLE_LIMIT)
+        root = tree.root
+        if root is not None and root.tag == "html":
+            lang = language_tag(root.attributes.get("lang") or "")
+            page.language = lang or page.language
+        resolve = _Resolver(base)
+        same_page = {page.url, page.final_url, urls.try_normalize(base) or page.url}
+        robots: list[str] = []
+        items: list[_Pending | tuple[str, LinkKind]] = []
+        for node in tree.css("a[href], area[href], link[href], meta[content]"):
+            attrs = node.attributes
+            tag = node.tag
+            if tag == "meta":
+                self._meta(attrs, robots, resolve, items)
+                continue
+            href = (attrs.get("href") or "").strip()
+            if tag == "link":
+                self._link_element(href, attrs, resolve, items)
+                continue
+            if not href or href.startswith("#"):
+                continue
+            if href[:7].lower() == "mailto:":
+                address = mailto_address(href)
+                if address:
+                    self.emails.add(address)
+                continue
+            target = resolve(href)
+            if target is None or ("#" in href and target in same_page):
+                continue  # same-page fragment links, however spelled, are not links
+            kind = LinkKind.AREA if tag == "area" else LinkKind.A
+            items.append(_Pending(node, target, kind, attrs.get("rel") or "", attrs))
+        page.meta_robots = ", ".join(robots)
+        canonical = page.canonical or None
+        if canonical is not None and canonical not in same_page:
+            # a link to the canonical URL with a fragment is a same-page link too
+            kept = [it for it in items if not (isinstance(it, _Pending) and it.target == canonical
+                                              and "#" in (it.attrs.get("href") or ""))]
+            items[:] = kept
+        if page_nofollow_from_meta(robots):
+            self.builder.nofollow = True
+        return items
+
+    def _meta(self, attrs: dict[str, str | None], robots: list[str], resolve: _Resolver,
+              items: list[_Pending | tuple[str, LinkKind]]) -> None:
+        content = attrs.get("content") or ""
+        name = (attrs.get("name") or "").strip().lower()
+        if name == "robots":
+            robots.append(content.strip())
+        elif name == "googlebot":
+            robots.append("googlebot: " + content.strip())
+        elif (attrs.get("http-equiv") or "").strip().lower() == "refresh":
+            href = refresh_target(content)
+            target = resolve(href) if href else None
+            if target is not None:
+                items.append((target, LinkKind.REFRESH))
+
+    def _link_element(self, href: str, attrs: dict[str, str | None], resolve: _Resolver,
+                      items: list[_Pending | tuple[str, LinkKind]]) -> None:
+        rels = set((attrs.get("rel") or "").lower().split())
+        if "stylesheet" in rels or "icon" in rels or not href or href.startswith("#"):
+            return
+        if "canonical" in rels:
+            kind = LinkKind.CANONICAL
+        elif "alternate" in rels:
+            kind = LinkKind.ALTERNATE
+        elif rels & _LINK_RELS:
+            kind = LinkKind.LINK
+        else:
+            return
+        target = resolve(href)
+        if target is None:
+            return
+        if kind is LinkKind.CANONICAL and not self.page.canonical:
+            self.page.canonical = target
+        items.append((target, kind))
+
+    def _text(self, tree: LexborHTMLParser, items: list[_Pending | tuple[str, LinkKind]]) -> str:
+        """The visible body text, whitespace-collapsed; fills each link's offsets and anchor."""
+        pending = [it for it in items if isinstance(it, _Pending)]
+        for i, item in enumerate(pending[:_MAX_MARKED]):
+            item.node.insert_before(chr(_START + i))
+            item.node.insert_after(chr(_END + i))
+        tree.strip_tags(_STRIP_TAGS)
+        body = tree.body or tree.root
+        raw = body.text(deep=True, separator="") if body is not None else ""
+        out: list[str] = []
+        length = 0
+        last_space = True
+        pos = 0
+        for m in _MARKER.finditer(raw):
+            piece = collapse_keep_edges(raw[pos : m.start()])
+            if piece:
+                if last_space and piece[0] == " ":
+                    piece = piece[1:]
+                if piece:
+                    out.append(piece)
+                    length += len(piece)
+                    last_space = piece[-1] == " "
+            code = ord(m.group(0))
+            if code >= _END:
+                idx = code - _END
+                if idx < len(pending):
+                    pending[idx].end = length
+            elif code - _START < len(pending):
+                pending[code - _START].start = length
+            pos = m.end()
+        tail = collapse_keep_edges(raw[pos:])
+        if last_space and tail[:1] == " ":
+            tail = tail[1:]
+        out.append(tail)
+        buffer = "".join(out)
+        for item in pending:
+            self._anchor(item, buffer)
+        return buffer
+
+    def _anchor(self, item: _Pending, buffer: str) -> None:
+        if 0 <= item.start <= item.end:
+            anchor = buffer[item.start : item.end].strip()
+        else:  # no markers (inside noscript, or past the marker range): read the node
+            anchor = collapse(item.node.text(deep=True, separator=""))
+        attrs = item.attrs
+        if item.kind is LinkKind.AREA:
+            anchor = collapse(attrs.get("alt") or "") or anchor
+        elif not anchor:
+            img = item.node.css_first("img")
+            if img is not None:
+                item.kind = LinkKind.IMAGE
+                img_attrs = img.attributes
+                anchor = collapse(img_attrs.get("alt") or img_attrs.get("title") or "")
+        if not anchor:
+            anchor = collapse(attrs.get("title") or attrs.get("aria-label") or "")
+        item.anchor = cap(anchor, ANCHOR_LIMIT)
+
+    def _place(self, items: list[_Pending | tuple[str, LinkKind]], doc_len: int) -> None:
+        main = _placement.main_block_ids(self.tree, {})
+        classifier = _placement.Classifier(text_budget=4 * doc_len + 10_000, main_ids=main)
+        link_chars: dict[int, int] = {}
+        link_count: dict[int, int] = {}
+        pending = [it for it in items if isinstance(it, _Pending)]
+        for item in pending:
+            item.place, item.in_main, item.block, item.in_list = classifier.context(item.node)
+            if item.block is not None:
+                key = item.block.mem_id
+                link_chars[key] = link_chars.get(key, 0) + max(len(item.anchor), 1)
+                link_count[key] = link_count.get(key, 0) + 1
+        for item in pending:
+            density, count = -1.0, 0
+            if item.block is not None:
+                key = item.block.mem_id
+                total = classifier.block_text_len(item.block)
+                count = link_count[key]
+                if total > 0:
+                    density = min(1.0, link_chars[key] / total)
+                elif total == 0:
+                    density = 1.0
+            if "ugc" in item.rel.lower().split() and item.place is None:
+                item.place = Placement.COMMENT
+            item.place = _placement.decide(item.place, item.in_main, bool(main), density, count,
+                                           item.in_list)
+
+    def _contexts(self, buffer: str, item: _Pending) -> tuple[str, str]:
+        n = self.context_chars
+        if item.start < 0 or item.end < 0 or n == 0:
+            return "", ""
+        lo = max(0, item.start - n)
+        before = buffer[lo : item.start]
+        if lo > 0 and buffer[lo - 1] != " " and " " in before:
+            before = before[before.index(" ") + 1 :]  # drop the cut word
+        hi = item.end + n
+        after = buffer[item.end : hi]
+        if hi < len(buffer) and buffer[hi] != " " and " " in after.strip():
+            after = after[: after.rstrip().rindex(" ")]
+        return before.strip(), after.strip()
+
+
+_WS_ANY = re.compile(r"\s+")
+
+
+def collapse_keep_edges(text: str) -> str:
+    """Whitespace runs as one space, keeping one space at either edge when there was one."""
+    return _WS_ANY.sub(" ", text)
