@@ -198,7 +198,8 @@ def _ingest_file(
             )
 
     try:
-        stream = _extracted(open_path(path), int(conf["context_chars"]))
+        items = open_path(path, max_body_bytes=int(conf["max_body_bytes"]))
+        stream = _extracted(items, int(conf["context_chars"]))
         for item in stream:
             records += 1
             report.records += 1
