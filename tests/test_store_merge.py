@@ -7,11 +7,10 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from store_gen import T0, gen_batch
-
 from linkatlas.extract import make_link
 from linkatlas.model import Link, Page, Placement, Source, Target
 from linkatlas.store import Index
+from store_gen import T0, gen_batch
 
 SRC = "https://blog.example.org/post"
 DST = "https://target.com/"
