@@ -43,7 +43,7 @@ def test_not_a_duckdb_file(tmp_path: Path) -> None:
     junk = tmp_path / "junk.duckdb"
     junk.write_bytes(b"GIF89a" + os.urandom(5000))
     for read_only in (False, True):
-        with pytest.raises(StoreError, match=r"is not a linkatlas index \(not a DuckDB database file\)"):
+        with pytest.raises(StoreError, match=r"\(not a DuckDB database file\)"):
             Index(junk, read_only=read_only)
     assert junk.read_bytes()[:6] == b"GIF89a"  # never overwritten
 
