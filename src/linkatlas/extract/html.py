@@ -11,6 +11,7 @@ context, without visiting text nodes from Python.
 from __future__ import annotations
 
 import re
+import sys
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -31,8 +32,8 @@ _MAX_MARKED = 0xFFFD
 _MARKER = re.compile("[\U000f0000-\U0010ffff]")
 # A space before block-level tags so "<p>one</p><p>two</p>" reads "one two", not "onetwo".
 _BLOCK_TAG = re.compile(
-    r"(?=<(?:/?(?:p|div|li|ul|ol|dl|dt|dd|td|th|tr|table|h[1-6]|section|article|header|"
-    r"footer|nav|aside|main|blockquote|pre|figure|figcaption|form|address|option)\b|br\b))",
+    r"<(?=/?(?:p|div|li|ul|ol|dl|dt|dd|td|th|tr|table|h[1-6]|section|article|header|"
+    r"footer|nav|aside|main|blockquote|pre|figure|figcaption|form|address|option|br)\b)",
     re.IGNORECASE,
 )
 _LINK_RELS = {
@@ -204,9 +205,10 @@ class _HtmlPage:
         text, charset = decode(self.capture.body, self.info.content_type or None)
         self.page.charset = charset
         self.page.tracking_ids = tracking_ids(text)
-        if _MARKER.search(text):
-            text = _MARKER.sub("\ufffd", text)
-        tree = self.tree = LexborHTMLParser(_BLOCK_TAG.sub(" ", text))
+        if _may_be_astral(text) and _MARKER.search(text):
+            text = _MARKER.sub("\ufffd", text)  # the page's own private-use characters
+        self.source = text
+        tree = self.tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", text))
         items = self._collect(tree)
         buffer = self._text(tree, items)
         self._place(items, len(text))
@@ -317,12 +319,13 @@ class _HtmlPage:
         tree.strip_tags(_STRIP_TAGS)
         body = tree.body or tree.root
         raw = body.text(deep=True, separator="") if body is not None else ""
+        raw = _WS_ANY.sub(" ", raw)
         out: list[str] = []
         length = 0
         last_space = True
         pos = 0
         for m in _MARKER.finditer(raw):
-            piece = collapse_keep_edges(raw[pos : m.start()])
+            piece = raw[pos : m.start()]
             if piece:
                 if last_space and piece[0] == " ":
                     piece = piece[1:]
@@ -338,11 +341,15 @@ class _HtmlPage:
             elif code - _START < len(pending):
                 pending[code - _START].start = length
             pos = m.end()
-        tail = collapse_keep_edges(raw[pos:])
+        tail = raw[pos:]
         if last_space and tail[:1] == " ":
             tail = tail[1:]
         out.append(tail)
         buffer = "".join(out)
+        dropped = _merge_clones(pending, buffer, self.source)
+        if dropped:
+            items[:] = [it for it in items if not (isinstance(it, _Pending) and id(it) in dropped)]
+            pending = [it for it in pending if id(it) not in dropped]
         for item in pending:
             self._anchor(item, buffer)
         return buffer
@@ -410,6 +417,41 @@ class _HtmlPage:
 _WS_ANY = re.compile(r"\s+")
 
 
-def collapse_keep_edges(text: str) -> str:
-    """Whitespace runs as one space, keeping one space at either edge when there was one."""
-    return _WS_ANY.sub(" ", text)
+def _merge_clones(pending: list[_Pending], buffer: str, source: str) -> set[int]:
+    """Re-join an anchor the HTML tree builder split into clones, and return the ids of the
+    clones dropped. ``<p><a href=x>one<ul><li>two</ul></a>`` becomes three ``<a>`` elements in
+    the DOM (the "adoption agency" rule) though the author wrote one link, as Common Crawl's
+    extractor and backlink tools count it. A run of adjacent links with the same attributes and
+    nothing but whitespace between them is merged only when the page source holds fewer copies
+    of that href than the DOM has links with it."""
+    dropped: set[int] = set()
+    dom_count: dict[str, int] = {}
+    for item in pending:
+        href = item.attrs.get("href") or ""
+        dom_count[href] = dom_count.get(href, 0) + 1
+    i = 0
+    while i < len(pending) - 1:
+        first = pending[i]
+        href = first.attrs.get("href") or ""
+        j = i + 1
+        while (j < len(pending) and pending[j].attrs == first.attrs
+               and pending[j - 1].end >= 0 and pending[j].start >= 0
+               and not buffer[pending[j - 1].end : pending[j].start].strip()):
+            j += 1
+        if j - i > 1 and href:
+            excess = dom_count[href] - source.count(href)
+            if 0 < excess < dom_count[href]:
+                last = pending[min(j - 1, i + excess)]
+                first.end = last.end
+                for k in range(i + 1, min(j, i + excess + 1)):
+                    dropped.add(id(pending[k]))
+                dom_count[href] -= min(j - 1 - i, excess)
+        i = j
+    return dropped
+_UCS4_BYTES = sys.getsizeof("\U00010000" * 64) - sys.getsizeof("\U00010000" * 63)
+
+
+def _may_be_astral(text: str) -> bool:
+    """Whether a string may hold characters above U+FFFF (CPython stores such strings with four
+    bytes per character; checking the size avoids a regex scan of every page)."""
+    return len(text) < 64 or sys.getsizeof(text) >= _UCS4_BYTES * len(text)

@@ -22,29 +22,37 @@ def cap(text: str, limit: int) -> str:
     return (cut[:space] if space > limit * 0.8 else cut).rstrip()
 
 
-# One alternation so the whole document is scanned once; each group is one ID family.
-_TRACKING = re.compile(
-    r"(?<![\w-])(UA-\d{4,10}-\d{1,4})(?![\w-])"
-    r"|(?<![\w-])(G-[A-Z0-9]{8,12})(?![\w-])"
-    r"|(?<![\w-])(GTM-[A-Z0-9]{4,9})(?![\w-])"
-    r"|(?<![\w-])(?:ca-)?(pub-\d{10,20})(?!\w)"
-    r"|(?<![\w-])(AW-\d{6,12})(?![\w-])"
-    r"""|fbq\(\s*['"]init['"]\s*,\s*['"]?(\d{6,20})"""
-    r"|(?:\bym\(\s*|yaCounter)(\d{5,12})"
-    r"|\bhjid\s*:\s*(\d{5,10})",
+# One pattern per ID family, each starting with a literal so the scan is a fast substring
+# search; the left word boundary is checked by hand (a leading lookbehind defeats that search).
+_TRACKING: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("UA-", re.compile(r"UA-\d{4,10}-\d{1,4}(?![\w-])"), ""),
+    ("G-", re.compile(r"G-[A-Z0-9]{8,12}(?![\w-])"), ""),
+    ("GTM-", re.compile(r"GTM-[A-Z0-9]{4,9}(?![\w-])"), ""),
+    ("pub-", re.compile(r"pub-\d{10,20}(?!\w)"), "ca-"),
+    ("AW-", re.compile(r"AW-\d{6,12}(?![\w-])"), ""),
+    ("fbq", re.compile(r"""fbq\(\s*['"]init['"]\s*,\s*['"]?(\d{6,20})"""), "fb:"),
+    ("ym(", re.compile(r"ym\(\s*(\d{5,12})"), "ym:"),
+    ("yaCounter", re.compile(r"yaCounter(\d{5,12})"), "ym:"),
+    ("hjid", re.compile(r"hjid\s*:\s*(\d{5,10})"), "hotjar:"),
 )
-_TRACKING_PREFIX = ("", "", "", "ca-", "", "fb:", "ym:", "hotjar:")
 
 
 def tracking_ids(html: str) -> tuple[str, ...]:
     """Analytics and ad account IDs found anywhere in the HTML, sorted and de-duplicated."""
     found: set[str] = set()
-    for m in _TRACKING.finditer(html):
-        group = m.lastindex or 0
-        value = m.group(group)
-        if group == 2 and not any(c.isdigit() for c in value):
-            continue  # G- followed by letters only is a word, not a GA4 measurement ID
-        found.add(_TRACKING_PREFIX[group - 1] + value)
+    for literal, pattern, prefix in _TRACKING:
+        if literal not in html:
+            continue
+        for m in pattern.finditer(html):
+            start = m.start()
+            if literal != "pub-" or html[start - 3 : start] != "ca-":
+                before = html[start - 1 : start]
+                if before and (before.isalnum() or before in "_-"):
+                    continue
+            value = m.group(1) if pattern.groups else m.group(0)
+            if literal == "G-" and not any(c.isdigit() for c in value):
+                continue  # G- followed by letters only is a word, not a GA4 measurement ID
+            found.add(prefix + value)
     return tuple(sorted(found))
 
 
@@ -60,6 +68,7 @@ _OBFUSCATED = re.compile(
     re.IGNORECASE,
 )
 _DOT_RE = re.compile(_DOT, re.IGNORECASE)
+_AT_HINTS = ("at]", "at)", "at}", "at>")
 _AT_HINT = re.compile(r"[\[\(\{<]\s*at\s*[\]\)\}>]", re.IGNORECASE)
 _NOT_TLD = frozenset(
     "png jpg jpeg gif webp svg bmp ico tif tiff avif css js json xml html htm php pdf".split()  # noqa: SIM905
@@ -97,7 +106,8 @@ def emails_in_text(text: str) -> set[str]:
             ok = valid_email(f"{m.group(1)}@{m.group(2)}")
             if ok:
                 found.add(ok)
-    if _AT_HINT.search(text):
+    lowered = text.lower()
+    if any(hint in lowered for hint in _AT_HINTS) and _AT_HINT.search(text):
         for m in _OBFUSCATED.finditer(text):
             domain = _DOT_RE.sub(".", m.group(2))
             ok = valid_email(f"{m.group(1)}@{domain}")
