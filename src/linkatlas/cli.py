@@ -35,7 +35,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(enum.StrEnum):
@@ -122,6 +122,7 @@ def ingest(
     context_chars: Annotated[int | None, typer.Option(help="Context kept around links.")] = None,
 ) -> None:
     """Read web archives into the index."""
+    files = api.expand_paths(paths)  # a wrong path fails before any work starts
     started = time.perf_counter()
     with Progress(
         SpinnerColumn(),
@@ -142,7 +143,7 @@ def ingest(
             )
 
         report = api.ingest(
-            paths, db=db, progress=progress, batch_size=batch_size, context_chars=context_chars
+            files, db=db, progress=progress, batch_size=batch_size, context_chars=context_chars
         )
     rate = report.records / max(report.seconds, 1e-9)
     out.print(
@@ -330,9 +331,11 @@ def settings_(
 def main() -> None:
     """Entry point: run the app, turn library errors into one line and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)  # typer.Exit(n) comes back as a return value in this mode
     except LinkatlasError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         err.print("aborted")

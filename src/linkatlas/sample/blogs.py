@@ -70,6 +70,11 @@ def journal(ctx: Context) -> SampleSite:
     """The Home Roaster Journal: the best natural links, comments, a write-for-us page."""
     kit = SiteKit(ctx, "homeroaster-journal.example", "The Home Roaster Journal", "blog",
                   "landmark")
+    # A sitewide brand link in the footer, as a partner blog would place it.
+    kit.footer_extra = lambda d: ("<p>Beans roasted with a "
+                                  + d.a(T_HOME, "BeanCraft", Placement.FOOTER,
+                                        tags=("sitewide", "anchor:brand"))
+                                  + " roaster.</p>")
     kit.menu += [("/resources/", "Resources"), ("/write-for-us/", "Write for us")]
     posts = _titled(kit, 14)
     # (href, anchor, rel, anchor type) of the editorial link of each of the first posts

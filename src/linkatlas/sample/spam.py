@@ -53,7 +53,11 @@ def network(ctx: Context) -> list[SampleSite]:
             return ('<div class="partners">Partner sites: '
                     + " · ".join(d.a(h, t, Placement.FOOTER, tags=("network",))
                                  for h, t in partners)
-                    + "</div><p>Powered by QuickPress Starter Theme</p>")
+                    + "</div><p>Roasting gear: "
+                    # A sitewide, exact-match footer link: the classic network footprint.
+                    + d.a(T_HOME, "best home coffee roaster", Placement.FOOTER,
+                          tags=("network", "sitewide", "anchor:exact"))
+                    + "</p><p>Powered by QuickPress Starter Theme</p>")
 
         kit.footer_extra = footer
         posts = [(f"/{C.slug(t)}/", t)
