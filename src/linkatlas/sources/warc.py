@@ -110,7 +110,7 @@ def _unread_tail(fh: BinaryIO, last: int, gzipped: bool) -> int | None:
         return next_record_start(fh, last + 1, gzipped)
     end = _member_end(fh, last)
     if end is None:
-        return None
+        return last  # the last member itself is cut off: the file was truncated inside it
     fh.seek(end)
     rest = fh.read(64)
     return end if rest.strip(b"\x00\r\n ") else None
@@ -222,9 +222,11 @@ def read_warc(
 
 def _read(path: Path, max_body: int, cache_bytes: int) -> Iterator[Capture | Skipped]:
     cache = _RevisitCache(cache_bytes)
+    reported = ""  # a record already skipped as truncated is not reported again at the tail
     for item in iter_records(path):
         if isinstance(item, Skipped):
-            yield item
+            if item.observed_in != reported:
+                yield item
             continue
         record, offset = item
         rtype = int(record.record_type)
@@ -232,8 +234,12 @@ def _read(path: Path, max_body: int, cache_bytes: int) -> Iterator[Capture | Ski
             continue
         where = f"{path.name}@{offset}"
         try:
-            yield from _capture(record, where, max_body, cache, rtype == _REVISIT)
+            for out in _capture(record, where, max_body, cache, rtype == _REVISIT):
+                if isinstance(out, Skipped):
+                    reported = where
+                yield out
         except (OSError, ValueError) as exc:
+            reported = where
             yield Skipped(where, f"unreadable record: {exc}")
 
 
