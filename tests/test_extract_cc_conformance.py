@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from conftest import fixture_path
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
+from conftest import fixture_path
 from linkatlas import urls
 from linkatlas.extract import links_from_page
 from linkatlas.model import Capture, LinkKind

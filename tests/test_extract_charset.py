@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import fixture_path
 
+from conftest import fixture_path
 from linkatlas.extract.charset import decode, encoding_for_label, prescan, sniff
 
 # html5lib cases the prescan cannot pass, by design: the meta is written by a script, which a

@@ -43,6 +43,13 @@ _LINK_RELS = {
 _STRIP_TAGS = ["script", "style", "noscript", "template"]
 _LANG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?")
 _REFRESH_URL = re.compile(r"""^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*)$""", re.I | re.S)
+NESTING_LIMIT = 20_000  # tags; deeper than a quarter of that is a bomb
+_FLATTEN = re.compile(
+    r"<(?!/?(?:a|area|link|meta|base|title|img|script|style|noscript|template|html|head|body)"
+    r"[\s/>])/?[a-zA-Z][^>]*>"
+)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())  # noqa: SIM905
 _ANCHOR_KINDS = (LinkKind.A, LinkKind.IMAGE, LinkKind.AREA)
 
 
@@ -207,6 +214,11 @@ class _HtmlPage:
         self.page.tracking_ids = tracking_ids(text)
         if _may_be_astral(text) and _MARKER.search(text):
             text = _MARKER.sub("\ufffd", text)  # the page's own private-use characters
+        if text.count("<") > NESTING_LIMIT and _max_depth(text) > NESTING_LIMIT // 4:
+            # A nesting bomb: the HTML tree builder is quadratic in nesting depth (100,000
+            # open <div> take Lexbor 15 s), so a page that leaves that many elements open is
+            # flattened to the tags that carry links before parsing.
+            text = _FLATTEN.sub(" ", text)
         self.source = text
         tree = self.tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", text))
         items = self._collect(tree)
@@ -409,12 +421,24 @@ class _HtmlPage:
             before = before[before.index(" ") + 1 :]  # drop the cut word
         hi = item.end + n
         after = buffer[item.end : hi]
-        if hi < len(buffer) and buffer[hi] != " " and " " in after.strip():
+        if hi < len(buffer) and buffer[hi] != " " and after[-1:] != " " and " " in after.strip():
             after = after[: after.rstrip().rindex(" ")]
         return before.strip(), after.strip()
 
 
 _WS_ANY = re.compile(r"\s+")
+
+
+def _max_depth(text: str) -> int:
+    """A rough maximum element nesting depth of an HTML string (end tags close one level)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(text):
+        if m.group(1):
+            depth = max(0, depth - 1)
+        elif m.group(2).lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _merge_clones(pending: list[_Pending], buffer: str, source: str) -> set[int]:

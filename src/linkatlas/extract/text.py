@@ -62,7 +62,7 @@ _EMAIL = re.compile(
     re.IGNORECASE,
 )
 _AT = r"\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*"
-_DOT = r"\s*(?:[\[\(\{<]\s*dot\s*[\]\)\}>]|\.)\s*"
+_DOT = r"(?:\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*|\.)"
 _OBFUSCATED = re.compile(
     r"(?<![\w.+-])([a-z0-9][a-z0-9._+-]{0,63})" + _AT + r"([a-z0-9-]+(?:" + _DOT + r"[a-z0-9-]+)+)",
     re.IGNORECASE,
