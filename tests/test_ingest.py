@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import fixture_path
 
+from conftest import fixture_path
 from linkatlas import api, sample
 
 

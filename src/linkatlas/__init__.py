@@ -33,7 +33,28 @@ _EXPORTS = {
     "RefDomain": "linkatlas.model",
     "Target": "linkatlas.model",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "AnchorStat",
+    "Link",
+    "LinkatlasError",
+    "Page",
+    "Placement",
+    "Profile",
+    "RefDomain",
+    "Target",
+    "anchors",
+    "backlinks",
+    "counts",
+    "demo",
+    "export",
+    "import_parquet",
+    "ingest",
+    "outlinks",
+    "parse_target",
+    "profile",
+    "refdomains",
+    "to_frame",
+]
 
 if TYPE_CHECKING:
     from linkatlas.api import (

@@ -207,7 +207,7 @@ def _ingest_file(
                 skipped += 1
                 report.skipped += 1
                 report.skip_reasons[_reason_kind(item.reason)] += 1
-                log.warning("skipped %s: %s", item.observed_in, item.reason)
+                log.info("skipped %s: %s", item.observed_in, item.reason)
             else:
                 pages.append(item.page)
                 links.extend(item.links)
@@ -320,6 +320,10 @@ def import_parquet(
         return index.import_parquet(what, Path(path))
 
 
+def _tally(values: Iterable[str]) -> dict[str, int]:
+    return dict(collections.Counter(values).most_common())
+
+
 def profile(target: str | Target, *, db: str | Path | None = None, top: int = 10) -> Profile:
     """The backlink profile of a target: totals, rel split, placement, top domains and anchors."""
     tgt = target if isinstance(target, Target) else parse_target(target)
@@ -336,8 +340,8 @@ def profile(target: str | Target, *, db: str | Path | None = None, top: int = 10
         nofollow=sum(link.nofollow for link in links),
         sponsored=sum(link.sponsored for link in links),
         ugc=sum(link.ugc for link in links),
-        by_placement=dict(collections.Counter(link.placement.value for link in links).most_common()),
-        by_kind=dict(collections.Counter(link.kind.value for link in links).most_common()),
+        by_placement=_tally(link.placement.value for link in links),
+        by_kind=_tally(link.kind.value for link in links),
         top_refdomains=tuple(domains[:top]),
         top_anchors=tuple(anchor_stats),
         top_pages=tuple(pages.most_common(top)),

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as _dt
 import enum
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -36,6 +37,18 @@ app = typer.Typer(
 )
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+
+
+@app.callback()
+def _options(
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More detail (-vv).")]
+    = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+) -> None:
+    """An open backlink index: ingest web archives, then ask who links to a site."""
+    levels = (logging.WARNING, logging.INFO, logging.DEBUG)
+    level = logging.ERROR if quiet else levels[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
 
 
 class Format(enum.StrEnum):
@@ -116,7 +129,9 @@ class _RateColumn(ProgressColumn):
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="WARC, WARC.gz, WAT or ARC files, or folders.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="WARC, WARC.gz, WAT or ARC files, or folders.")
+    ],
     db: DbOpt = None,
     batch_size: Annotated[int | None, typer.Option(help="Links per batched write.")] = None,
     context_chars: Annotated[int | None, typer.Option(help="Context kept around links.")] = None,
@@ -297,9 +312,9 @@ def import_(
 
 @app.command()
 def demo(
-    directory: Annotated[Path, typer.Option("--dir", help="Where the demo writes its files.")] = Path(
-        "out/demo"
-    ),
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where the demo writes its files.")
+    ] = Path("out/demo"),
     seed: Annotated[int, typer.Option(help="Seed of the generated sample web.")] = 7,
 ) -> None:
     """Build the sample web, write it as a WARC, ingest it and print a backlink profile."""
