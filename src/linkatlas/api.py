@@ -130,8 +130,10 @@ def _extracted(
                     yield result
         except LinkatlasError as exc:
             yield Skipped(where, str(exc))
-        except (ValueError, UnicodeError, RecursionError, MemoryError) as exc:
-            # A hostile page must cost one record, never the run.
+        except Exception as exc:
+            # A hostile page must cost one record, never the run (nor the batches before it).
+            # The reason names the exception, so a bug shows up in the skip counts, not silently.
+            log.debug("extraction failed on %s", where, exc_info=True)
             yield Skipped(where, f"extraction failed: {type(exc).__name__}: {exc}"[:300])
 
 
