@@ -100,3 +100,34 @@ def test_truncated_gzip_keeps_what_was_read(tmp_path: Path, cut: float) -> None:
     full = api.ingest([whole], db=tmp_path / "whole.duckdb")
     assert 0 < report.pages < full.pages
     assert report.skipped >= 1 or report.failed_files
+
+
+def test_hostile_pages_cost_nothing_but_themselves(tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    good = b'<html><body><p>See <a href="https://target.example/">our friend</a>.</p></body></html>'
+    hostile = [
+        b"\x00\xff\xfe" * 5000,  # binary junk sent as HTML
+        b"<div>" * 60_000 + b'<a href="https://target.example/deep">deep</a>',  # nesting bomb
+        b'<a href="' + b"A" * 200_000 + b'">long href</a>',
+        b"<html><head><meta charset=x-no-such-charset></head><body>\xe9\xe8</body>",
+        "<a href='https://target.example/\u202e'>\ud7ff bidi</a>".encode(),
+        b'<a href="http://[::1">broken</a><a href="javascript:alert(1)">js</a>',
+    ]
+    warc = tmp_path / "hostile.warc.gz"
+    with warc.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i, body in enumerate([good, *hostile, good]):
+            head = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], "HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                f"https://site{i}.example/page", "response", payload=BytesIO(body),
+                http_headers=head))
+    db = tmp_path / "h.duckdb"
+    report = api.ingest([warc], db=db)
+    assert report.pages + report.skipped == len(hostile) + 2
+    assert report.pages >= 2
+    sources = {link.source_url for link in api.backlinks("target.example", db=db)}
+    assert {"https://site0.example/page", f"https://site{len(hostile) + 1}.example/page"} <= sources
