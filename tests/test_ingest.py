@@ -131,3 +131,18 @@ def test_hostile_pages_cost_nothing_but_themselves(tmp_path: Path) -> None:
     assert report.pages >= 2
     sources = {link.source_url for link in api.backlinks("target.example", db=db)}
     assert {"https://site0.example/page", f"https://site{len(hostile) + 1}.example/page"} <= sources
+
+
+def test_finished_files_are_not_read_again_unless_forced(tmp_path: Path) -> None:
+    warc = tmp_path / "a.warc.gz"
+    sample.write_warc(sample.build(seed=5), warc)
+    db = tmp_path / "r.duckdb"
+    first = api.ingest([warc], db=db)
+    assert first.pages > 0 and not first.unchanged_files
+    again = api.ingest([warc], db=db)
+    assert again.unchanged_files == [str(warc)] and again.records == 0
+    forced = api.ingest([warc], db=db, force=True)
+    assert forced.pages == first.pages
+    sample.write_warc(sample.build(seed=5, version=2), warc)  # same path, new content
+    changed = api.ingest([warc], db=db)
+    assert changed.pages > 0 and not changed.unchanged_files

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import datetime as _dt
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -90,6 +91,7 @@ class IngestReport:
         default_factory=collections.Counter
     )
     failed_files: dict[str, str] = dataclasses.field(default_factory=dict)
+    unchanged_files: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -146,9 +148,14 @@ def ingest(
     *,
     db: str | Path | None = None,
     progress: Callable[[IngestProgress], None] | None = None,
+    force: bool = False,
     **overrides: Any,
 ) -> IngestReport:
-    """Read WARC, WAT and ARC files into the index; returns what was read, stored and skipped."""
+    """Read WARC, WAT and ARC files into the index; returns what was read, stored and skipped.
+
+    A file a previous run finished (same path, size and mtime) is not read again unless
+    ``force``; a file a killed run left half-read is read again (merging is idempotent).
+    """
     conf = _settings.load(overrides)
     files = expand_paths(paths)
     batch_size = int(conf["batch_size"])
@@ -158,7 +165,15 @@ def ingest(
         status = "failed"
         try:
             for number, path in enumerate(files):
-                _ingest_file(index, report, path, number, len(files), batch_size, conf, progress)
+                stat = path.stat()
+                key = str(path.resolve())
+                mtime = _dt.datetime.fromtimestamp(stat.st_mtime, tz=_dt.UTC)
+                if not force and index.file_ingested(key, stat.st_size, mtime):
+                    report.unchanged_files.append(str(path))
+                    continue
+                index.file_started(report.run_id, key, stat.st_size, mtime)
+                _ingest_file(index, report, path, key, number, len(files), batch_size, conf,
+                             progress)
             status = "done"
         finally:
             report.seconds = time.perf_counter() - started
@@ -174,6 +189,7 @@ def _ingest_file(
     index: Index,
     report: IngestReport,
     path: Path,
+    key: str,
     number: int,
     total: int,
     batch_size: int,
@@ -222,11 +238,11 @@ def _ingest_file(
         flush()  # what was read before the failure is kept
         report.failed_files[str(path)] = str(exc)
         log.error("%s", exc)
-        index.file_done(report.run_id, str(path), records, skipped, status="failed")
+        index.file_done(report.run_id, key, records, skipped, status="failed")
         tick()
         return
     report.files += 1
-    index.file_done(report.run_id, str(path), records, skipped, status="done")
+    index.file_done(report.run_id, key, records, skipped, status="done")
     tick()
 
 

@@ -135,6 +135,9 @@ def ingest(
     db: DbOpt = None,
     batch_size: Annotated[int | None, typer.Option(help="Links per batched write.")] = None,
     context_chars: Annotated[int | None, typer.Option(help="Context kept around links.")] = None,
+    force: Annotated[
+        bool, typer.Option(help="Read files again even if an earlier run finished them.")
+    ] = False,
 ) -> None:
     """Read web archives into the index."""
     files = api.expand_paths(paths)  # a wrong path fails before any work starts
@@ -158,7 +161,8 @@ def ingest(
             )
 
         report = api.ingest(
-            files, db=db, progress=progress, batch_size=batch_size, context_chars=context_chars
+            files, db=db, progress=progress, force=force, batch_size=batch_size,
+            context_chars=context_chars,
         )
     rate = report.records / max(report.seconds, 1e-9)
     out.print(
@@ -166,6 +170,9 @@ def ingest(
         f"{report.links:,} links, {report.skipped:,} skipped in {report.seconds:.1f} s "
         f"({rate:,.0f} records/s)"
     )
+    if report.unchanged_files:
+        out.print(f"  {len(report.unchanged_files)} file(s) already ingested, not read again "
+                  "(--force reads them)")
     for reason, count in report.skip_reasons.most_common(10):
         out.print(f"  skipped {count:,}: {reason}")
     for path, why in report.failed_files.items():
