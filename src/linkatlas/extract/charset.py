@@ -180,8 +180,10 @@ def _get_attribute(b: bytes, pos: int) -> tuple[int, str, str] | None:
 def prescan(body: bytes, limit: int = 1024) -> str | None:
     """HTML's meta prescan of the first ``limit`` bytes: an encoding name or None."""
     b = body[:limit]
-    n = len(b)
     low = b.lower()
+    if b"charset" not in low:
+        return None  # both ways of naming an encoding spell "charset"; skip the byte loop
+    n = len(b)
     pos = 0
     while pos < n:
         if b.startswith(b"<!--", pos):

@@ -30,12 +30,38 @@ _START = 0xF0000  # plane 15 private use: start markers; plane 16: end markers
 _END = 0x100000
 _MAX_MARKED = 0xFFFD
 _MARKER = re.compile("[\U000f0000-\U0010ffff]")
+_BLOCK_TAGS = [
+    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table", "h1", "h2", "h3",
+    "h4", "h5", "h6", "section", "article", "header", "footer", "nav", "aside", "main",
+    "blockquote", "pre", "figure", "figcaption", "form", "address", "option", "br",
+]
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regex matching any of ``words`` case-insensitively, as a trie: Python's regex engine
+    tries alternatives one by one, so sharing prefixes makes each attempt a few steps."""
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = tree
+        for c in word:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [
+            (f"[{c}{c.upper()}]" if c.isalpha() else c) + emit(sub)
+            for c, sub in sorted(node.items()) if c
+        ]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
 # A space before block-level tags so "<p>one</p><p>two</p>" reads "one two", not "onetwo".
-_BLOCK_TAG = re.compile(
-    r"<(?=/?(?:p|div|li|ul|ol|dl|dt|dd|td|th|tr|table|h[1-6]|section|article|header|"
-    r"footer|nav|aside|main|blockquote|pre|figure|figcaption|form|address|option|br)\b)",
-    re.IGNORECASE,
-)
+_BLOCK_TAG = re.compile(r"<(?=/?" + _trie_pattern(_BLOCK_TAGS) + r"\b)")
 _LINK_RELS = {
     "amphtml", "author", "me", "publisher", "prev", "next", "shortlink", "license", "home",
     "index", "up", "first", "last", "start",
@@ -97,9 +123,9 @@ class _Resolver:
             return hit
         out: str | None = None
         if len(href) <= MAX_HREF:
-            resolved = urls.resolve(href, self.base)
-            if resolved is not None and resolved.startswith(("http://", "https://")):
-                out = urls.try_normalize(resolved)
+            out = urls.resolve_normalized(href, self.base)
+            if out is not None and not out.startswith(("http://", "https://")):
+                out = None
         self._cache[href] = out
         return out
 
@@ -231,7 +257,8 @@ class _HtmlPage:
                                  item.place or Placement.UNKNOWN, before, after)
             else:
                 self.builder.add(*item)
-        self.page.word_count = len(buffer.split())
+        # the buffer holds single spaces only, so spaces count the words
+        self.page.word_count = buffer.count(" ") + 1 - buffer.endswith(" ") if buffer.strip() else 0
         self.emails |= emails_in_text(buffer)
         self.page.emails = tuple(sorted(self.emails))
 
