@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from linkatlas import urls
 from linkatlas.extract import placement as _placement
 from linkatlas.extract.charset import decode
-from linkatlas.extract.common import make_link
+from linkatlas.extract.common import LinkMaker
 from linkatlas.extract.headers import HeaderInfo, header_info, page_nofollow_from_meta
 from linkatlas.extract.text import cap, collapse, emails_in_text, mailto_address, tracking_ids
 from linkatlas.model import Capture, Extracted, Link, LinkKind, Page, Placement
@@ -162,24 +162,19 @@ class _Builder:
     """Collects the links of one page with positions and occurrences."""
 
     def __init__(self, capture: Capture, page: Page, nofollow: bool) -> None:
-        self.capture = capture
         self.page = page
-        self.nofollow = nofollow
+        self.make = LinkMaker(page.url, page_nofollow=nofollow, seen=capture.fetched_at,
+                              via=capture.via, observed_in=capture.observed_in)
         self.links: list[Link] = []
-        self._seen: dict[tuple[str, LinkKind, str], int] = {}
+        self.seen: dict[tuple[str, LinkKind, str], int] = {}
 
     def add(self, target: str, kind: LinkKind, anchor: str = "", rel: str = "",
             place: Placement = Placement.UNKNOWN, before: str = "", after: str = "") -> None:
         key = (target, kind, anchor)
-        occurrence = self._seen.get(key, 0)
-        self._seen[key] = occurrence + 1
-        link = make_link(
-            self.page.url, target, anchor=anchor, kind=kind, rel=rel,
-            page_nofollow=self.nofollow, placement=place, context_before=before,
-            context_after=after, position=len(self.links), occurrence=occurrence,
-            seen=self.capture.fetched_at, via=self.capture.via,
-            observed_in=self.capture.observed_in,
-        )
+        occurrence = self.seen.get(key, 0)
+        self.seen[key] = occurrence + 1
+        link = self.make(target, kind, anchor, rel, place, before, after, len(self.links),
+                         occurrence)
         self.links.append(link)
         if kind in _ANCHOR_KINDS:
             if link.internal:
@@ -250,15 +245,18 @@ class _HtmlPage:
         items = self._collect(tree)
         buffer = self._text(tree, items)
         self._place(items, len(text))
+        add = self.builder.add
+        contexts = self._contexts
         for item in items:
-            if isinstance(item, _Pending):
-                before, after = self._contexts(buffer, item)
-                self.builder.add(item.target, item.kind, item.anchor, item.rel,
-                                 item.place or Placement.UNKNOWN, before, after)
+            if type(item) is _Pending:
+                before, after = contexts(buffer, item)
+                add(item.target, item.kind, item.anchor, item.rel,
+                    item.place or Placement.UNKNOWN, before, after)
             else:
-                self.builder.add(*item)
+                add(*item)  # type: ignore[misc]
         # the buffer holds single spaces only, so spaces count the words
-        self.page.word_count = buffer.count(" ") + 1 - buffer.endswith(" ") if buffer.strip() else 0
+        words = buffer.count(" ") + 1 - (buffer[-1:] == " ")
+        self.page.word_count = words if buffer.strip() else 0
         self.emails |= emails_in_text(buffer)
         self.page.emails = tuple(sorted(self.emails))
 
@@ -312,7 +310,7 @@ class _HtmlPage:
                                               and "#" in (it.attrs.get("href") or ""))]
             items[:] = kept
         if page_nofollow_from_meta(robots):
-            self.builder.nofollow = True
+            self.builder.make.page_nofollow = True
         return items
 
     def _meta(self, attrs: dict[str, str | None], robots: list[str], resolve: _Resolver,
@@ -351,45 +349,47 @@ class _HtmlPage:
 
     def _text(self, tree: LexborHTMLParser, items: list[_Pending | tuple[str, LinkKind]]) -> str:
         """The visible body text, whitespace-collapsed; fills each link's offsets and anchor."""
-        pending = [it for it in items if isinstance(it, _Pending)]
+        pending = [it for it in items if type(it) is _Pending]
+        start, end = _START, _END
         for i, item in enumerate(pending[:_MAX_MARKED]):
-            item.node.insert_before(chr(_START + i))
-            item.node.insert_after(chr(_END + i))
+            node = item.node
+            node.insert_before(chr(start + i))
+            node.insert_after(chr(end + i))
         tree.strip_tags(_STRIP_TAGS)
         body = tree.body or tree.root
         raw = body.text(deep=True, separator="") if body is not None else ""
-        raw = _WS_ANY.sub(" ", raw)
-        out: list[str] = []
-        length = 0
-        last_space = True
-        pos = 0
-        for m in _MARKER.finditer(raw):
-            piece = raw[pos : m.start()]
-            if piece:
-                if last_space and piece[0] == " ":
-                    piece = piece[1:]
-                if piece:
-                    out.append(piece)
-                    length += len(piece)
-                    last_space = piece[-1] == " "
-            code = ord(m.group(0))
-            if code >= _END:
-                idx = code - _END
-                if idx < len(pending):
-                    pending[idx].end = length
-            elif code - _START < len(pending):
-                pending[code - _START].start = length
-            pos = m.end()
-        tail = raw[pos:]
-        if last_space and tail[:1] == " ":
-            tail = tail[1:]
-        out.append(tail)
-        buffer = "".join(out)
+        raw = " ".join(raw.split())  # faster than a regex substitution
+        if pending:
+            # A link whose text starts or ends with a space leaves markers standing alone
+            # between two spaces ("a <S> b", "a <S> <E> b"); drop the spaces after them so that
+            # removing the markers leaves one space, with the markers after it.
+            raw = _LONE_MARKS.sub(_join_lone, raw)
+            if raw[:1] > "\uffff" and (lead := _LEADING_MARKS.match(raw)) is not None:
+                raw = lead.group(1).replace(" ", "") + raw[lead.end() :]
+            count = len(pending)
+            k = 0
+            for m in _MARKER.finditer(raw):
+                code = ord(m.group())
+                if code >= end:
+                    if code - end < count:
+                        pending[code - end].end = m.start() - k
+                elif code - start < count:
+                    pending[code - start].start = m.start() - k
+                k += 1
+            buffer = _MARKER.sub("", raw) if k else raw
+        else:
+            buffer = raw
         dropped = _merge_clones(pending, buffer, self.source)
         if dropped:
-            items[:] = [it for it in items if not (isinstance(it, _Pending) and id(it) in dropped)]
+            items[:] = [it for it in items if not (type(it) is _Pending and id(it) in dropped)]
             pending = [it for it in pending if id(it) not in dropped]
         for item in pending:
+            if 0 <= item.start <= item.end and item.kind is LinkKind.A:
+                anchor = buffer[item.start : item.end].strip()
+                if anchor:
+                    item.anchor = anchor if len(anchor) <= ANCHOR_LIMIT else cap(anchor,
+                                                                                ANCHOR_LIMIT)
+                    continue
             self._anchor(item, buffer)
         return buffer
 
@@ -412,7 +412,7 @@ class _HtmlPage:
         item.anchor = cap(anchor, ANCHOR_LIMIT)
 
     def _place(self, items: list[_Pending | tuple[str, LinkKind]], doc_len: int) -> None:
-        main = _placement.main_block_ids(self.tree, {})
+        main = _placement.main_block_ids(self.tree, _linked_len)
         classifier = _placement.Classifier(text_budget=4 * doc_len + 10_000, main_ids=main)
         link_chars: dict[int, int] = {}
         link_count: dict[int, int] = {}
@@ -454,6 +454,27 @@ class _HtmlPage:
 
 
 _WS_ANY = re.compile(r"\s+")
+# the space after a run of markers that follows a space (so "a <S> b" leaves one space)
+_LONE_MARKS = re.compile(" ([\U000f0000-\U0010ffff]+(?: [\U000f0000-\U0010ffff]+)*)(?: |$)")
+_LEADING_MARKS = re.compile("([\U000f0000-\U0010ffff]+(?: [\U000f0000-\U0010ffff]+)*)(?: |$)")
+
+
+def _join_lone(m: re.Match[str]) -> str:
+    return " " + m.group(1).replace(" ", "")
+
+
+# a marked link: its start marker, its text, its end marker
+_LINK_SPAN = re.compile("[\U000f0000-\U000fffff]([^\U000f0000-\U0010ffff]*)[\U00100000-\U0010ffff]")
+
+
+def _linked_len(text: str, collapse: bool) -> int:
+    """Characters of link text in an element's text, read between the link markers."""
+    if not _may_be_astral(text):
+        return 0
+    spans = _LINK_SPAN.findall(text)
+    if collapse:
+        return sum(len(" ".join(span.split())) for span in spans)
+    return sum(len(span.strip()) for span in spans)
 
 
 def _max_depth(text: str) -> int:

@@ -17,6 +17,7 @@ Two signals, in this order (see docs/extraction.md):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from linkatlas.model import Placement
@@ -223,12 +224,16 @@ class Classifier:
             return -1
         text = block.text(deep=True, separator="")
         self._budget -= len(text)
-        n = len(text) - sum(len(m) - 1 for m in _WS_RUN.findall(text))
+        # each whitespace run counts as one character (split/join beats a regex here)
+        n = len(" ".join(text.split()))
+        if n == 0:
+            n = 1 if text else 0
+        else:
+            n += text[:1].isspace() + text[-1:].isspace()
         self._block_len[key] = n
         return n
 
 
-_WS_RUN = re.compile(r"\s\s+")
 
 
 def decide(inherited: Placement | None, in_main: bool, has_main: bool, density: float,
@@ -277,31 +282,48 @@ def _class_weight(node: Node) -> int:
     return weight
 
 
-def main_block_ids(tree: Tree, link_text: dict[int, int]) -> frozenset[int]:
+LinkedLen = Callable[[str, bool], int]
+
+
+def _css_linked_len(node: Node, collapse: bool) -> int:
+    """Characters of link text under ``node``, read link by link (the slow, generic way)."""
+    if collapse:
+        return sum(len(" ".join(a.text(deep=True).split())) for a in node.css("a"))
+    return sum(len(a.text(deep=True, separator="").strip()) for a in node.css("a"))
+
+
+def main_block_ids(tree: Tree, linked_len: LinkedLen | None = None) -> frozenset[int]:
     """Memory ids of the main content block(s): the best-scoring paragraph container (the
-    Readability scoring: paragraph length and commas credited to parent and grandparents,
-    weighted by tag and class, discounted by link density) and its strong siblings."""
+    Readability scoring: paragraph length and commas credited to parent and grandparent,
+    weighted by tag and class, discounted by link density) and its strong siblings.
+
+    ``linked_len(text, collapse)`` gives the link-text characters of an element's text when the
+    caller has marked the links in the tree (one C-level ``text()`` per element then suffices);
+    without it each element's links are read one by one."""
     scores: dict[int, float] = {}
     nodes: dict[int, Node] = {}
+    bonus = _TAG_BONUS
     for para in tree.css("p, pre, td, blockquote"):
         text = para.text(deep=True, separator="")
         length = len(text.strip())
         if length < 25:
             continue
         score = 1.0 + text.count(",") + text.count("\uff0c") + min(length // 100, 3)
-        anchors = para.css("a")
-        if anchors:
-            # a "paragraph" of links (a list of names, tags) is not prose
-            linked = sum(len(a.text(deep=True, separator="").strip()) for a in anchors)
+        # a "paragraph" of links (a list of names, tags) is not prose
+        linked = linked_len(text, False) if linked_len is not None else _css_linked_len(para, False)
+        if linked:
             score *= max(0.0, 1.0 - linked / length)
         anc = para.parent
         for level in range(3):
-            if anc is None or (anc.tag or "") in ("html", "") or anc.tag.startswith("-"):
+            if anc is None:
+                break
+            tag = anc.tag or ""
+            if tag == "html" or not tag or tag[0] == "-":
                 break
             key = anc.mem_id
             if key not in nodes:
                 nodes[key] = anc
-                scores[key] = _TAG_BONUS.get(anc.tag or "", 0) + _class_weight(anc)
+                scores[key] = bonus.get(tag, 0) + _class_weight(anc)
             scores[key] += score / (1, 2, 6)[level]
             anc = anc.parent
     if not scores:
@@ -309,8 +331,9 @@ def main_block_ids(tree: Tree, link_text: dict[int, int]) -> frozenset[int]:
     best_key, best = -1, 0.0
     for key in sorted(scores, key=scores.__getitem__, reverse=True)[:5]:
         node = nodes[key]
-        total = len(" ".join(node.text(deep=True, separator=" ").split())) or 1
-        links = sum(len(" ".join(a.text(deep=True).split())) for a in node.css("a"))
+        text = node.text(deep=True, separator=" ")
+        total = len(" ".join(text.split())) or 1
+        links = linked_len(text, True) if linked_len is not None else _css_linked_len(node, True)
         final = scores[key] * (1 - min(1.0, links / total))
         if final > best:
             best_key, best = key, final

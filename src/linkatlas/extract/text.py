@@ -10,7 +10,7 @@ _WS = re.compile(r"\s+")
 
 def collapse(text: str) -> str:
     """Whitespace runs (including no-break spaces) as one space, trimmed."""
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())  # the same as a \\s+ substitution, several times faster
 
 
 def cap(text: str, limit: int) -> str:
