@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -190,6 +191,7 @@ class _Pending:
         "anchor",
         "attrs",
         "block",
+        "block_key",
         "end",
         "in_list",
         "in_main",
@@ -212,6 +214,7 @@ class _Pending:
         self.end = -1
         self.place: Placement | None = None
         self.block: _placement.Node | None = None
+        self.block_key = 0
         self.in_list = False
         self.in_main = False
         self.anchor = ""
@@ -414,29 +417,37 @@ class _HtmlPage:
     def _place(self, items: list[_Pending | tuple[str, LinkKind]], doc_len: int) -> None:
         main = _placement.main_block_ids(self.tree, _linked_len)
         classifier = _placement.Classifier(text_budget=4 * doc_len + 10_000, main_ids=main)
-        link_chars: dict[int, int] = {}
-        link_count: dict[int, int] = {}
-        pending = [it for it in items if isinstance(it, _Pending)]
+        context = classifier.context
+        # per density block (by mem_id): [link characters, links, the block]
+        blocks: dict[int, list[Any]] = {}
+        pending = [it for it in items if type(it) is _Pending]
         for item in pending:
-            item.place, item.in_main, item.block, item.in_list = classifier.context(item.node)
-            if item.block is not None:
-                key = item.block.mem_id
-                link_chars[key] = link_chars.get(key, 0) + max(len(item.anchor), 1)
-                link_count[key] = link_count.get(key, 0) + 1
+            item.place, item.in_main, block, item.in_list = context(item.node)
+            item.block = block
+            if block is not None:
+                key = block.mem_id
+                item.block_key = key
+                entry = blocks.get(key)
+                if entry is None:
+                    blocks[key] = [max(len(item.anchor), 1), 1, block]
+                else:
+                    entry[0] += max(len(item.anchor), 1)
+                    entry[1] += 1
+        densities: dict[int, float] = {}
+        for key, (chars, _, block) in blocks.items():
+            total = classifier.block_text_len(block)
+            densities[key] = min(1.0, chars / total) if total > 0 else (1.0 if total == 0 else -1.0)
+        has_main = bool(main)
+        decide = _placement.decide
         for item in pending:
             density, count = -1.0, 0
             if item.block is not None:
-                key = item.block.mem_id
-                total = classifier.block_text_len(item.block)
-                count = link_count[key]
-                if total > 0:
-                    density = min(1.0, link_chars[key] / total)
-                elif total == 0:
-                    density = 1.0
-            if "ugc" in item.rel.lower().split() and item.place is None:
-                item.place = Placement.COMMENT
-            item.place = _placement.decide(item.place, item.in_main, bool(main), density, count,
-                                           item.in_list)
+                density = densities[item.block_key]
+                count = blocks[item.block_key][1]
+            place = item.place
+            if place is None and item.rel and "ugc" in item.rel.lower().split():
+                place = Placement.COMMENT
+            item.place = decide(place, item.in_main, has_main, density, count, item.in_list)
 
     def _contexts(self, buffer: str, item: _Pending) -> tuple[str, str]:
         n = self.context_chars

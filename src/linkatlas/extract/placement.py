@@ -179,39 +179,36 @@ class Classifier:
 
     def __init__(self, text_budget: int, main_ids: frozenset[int] = frozenset()) -> None:
         """``text_budget`` caps the characters read for link density; ``main_ids``: main block."""
-        self._ctx: dict[int, _Ctx] = {}
+        # element mem_id -> (context, nearest density block at or above it, that block is a list)
+        self._memo: dict[int, tuple[_Ctx, Node | None, bool]] = {}
         self._main = main_ids
         self._budget = text_budget
         self._block_len: dict[int, int] = {}
 
     def context(self, node: Node) -> tuple[Placement | None, bool, Node | None, bool]:
         """Inherited placement of a link node, whether it is in the main block, its density
-        block, and whether that block is a list."""
-        chain: list[Node] = []
-        block: Node | None = None
-        in_list = False
+        block (the nearest list, table, div, section... above it), and whether that block is
+        a list."""
+        memo = self._memo
+        chain: list[tuple[Node, int]] = []
         cur = node.parent
-        ctx = _ROOT
+        hit = None
         while cur is not None:
-            tag = cur.tag or ""
-            if block is None and tag in _DENSITY_BLOCKS:
-                block, in_list = cur, tag in _LISTS
-            hit = self._ctx.get(cur.mem_id)
+            key = cur.mem_id
+            hit = memo.get(key)
             if hit is not None:
-                ctx = hit
                 break
-            chain.append(cur)
+            chain.append((cur, key))
             cur = cur.parent
-        for el in reversed(chain):
+        ctx, block, in_list = hit if hit is not None else (_ROOT, None, False)
+        main = self._main
+        for el, key in reversed(chain):
             tag = el.tag or ""
-            if tag.startswith("-") or tag.startswith("#"):
-                self._ctx[el.mem_id] = ctx
-                continue
-            key = el.mem_id
-            ctx = _combine(ctx, element_signal(tag, el.attributes), key in self._main)
-            self._ctx[key] = ctx
-        if block is not None and not in_list:
-            in_list = block.tag in _LISTS
+            if tag[:1] not in ("-", "#"):
+                ctx = _combine(ctx, element_signal(tag, el.attributes), key in main)
+                if tag in _DENSITY_BLOCKS:
+                    block, in_list = el, tag in _LISTS
+            memo[key] = (ctx, block, in_list)
         return ctx[0], ctx[2], block, in_list
 
     def block_text_len(self, block: Node) -> int:
@@ -269,16 +266,25 @@ class Tree(Protocol):
     def css(self, query: str) -> list[Any]: ...
 
 
+_weight_cache: dict[str, int] = {}
+
+
+def _value_weight(value: str) -> int:
+    hit = _weight_cache.get(value)
+    if hit is None:
+        hit = (25 if _POSITIVE.search(value) else 0) - (25 if _NEGATIVE.search(value) else 0)
+        if len(_weight_cache) < 50_000:
+            _weight_cache[value] = hit
+    return hit
+
+
 def _class_weight(node: Node) -> int:
     attrs = node.attributes
     weight = 0
     for name in ("class", "id"):
         value = attrs.get(name)
         if value:
-            if _NEGATIVE.search(value):
-                weight -= 25
-            if _POSITIVE.search(value):
-                weight += 25
+            weight += _value_weight(value)
     return weight
 
 
@@ -330,6 +336,8 @@ def main_block_ids(tree: Tree, linked_len: LinkedLen | None = None) -> frozenset
         return frozenset()
     best_key, best = -1, 0.0
     for key in sorted(scores, key=scores.__getitem__, reverse=True)[:5]:
+        if scores[key] <= best:
+            break  # link density only lowers a score: the rest cannot win
         node = nodes[key]
         text = node.text(deep=True, separator=" ")
         total = len(" ".join(text.split())) or 1
