@@ -186,6 +186,9 @@ def prescan(body: bytes, limit: int = 1024) -> str | None:
     n = len(b)
     pos = 0
     while pos < n:
+        pos = b.find(b"<", pos)  # every branch below starts at a '<'
+        if pos < 0:
+            return None
         if b.startswith(b"<!--", pos):
             end = b.find(b"-->", pos + 2)
             if end < 0:
