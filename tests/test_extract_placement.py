@@ -11,9 +11,9 @@ from linkatlas.extract.placement import token_signal
 from linkatlas.model import Capture, Placement
 from placement_eval import evaluate, extract_pages
 
-# Measured 0.938 precision, 0.907 recall (docs/extraction.md). Floors may only be raised.
+# Measured 0.938 precision, 0.914 recall (docs/extraction.md). Floors may only be raised.
 PRECISION_FLOOR = 0.93
-RECALL_FLOOR = 0.90
+RECALL_FLOOR = 0.91
 
 
 def test_content_precision_and_recall_on_readability_pages(tmp_path: Path) -> None:
