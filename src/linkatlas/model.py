@@ -146,11 +146,16 @@ class Capture:
 
     def header(self, name: str) -> str | None:
         """The first header of that name (case-insensitive), or None."""
-        lname = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lname:
-                return value
-        return None
+        return header_value(self.headers, name)
+
+
+def header_value(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
+    """The first header of that name in an ordered header list (case-insensitive), or None."""
+    lname = name.lower()
+    for key, value in headers:
+        if key.lower() == lname:
+            return value
+    return None
 
 
 LogicalType = Literal["str", "int", "bool", "timestamp", "list[str]"]

@@ -11,7 +11,7 @@ import datetime as _dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from linkatlas.model import LinkKind, Placement
+from linkatlas.model import LinkKind, Placement, header_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +50,7 @@ class SamplePage:
 
     def header(self, name: str) -> str | None:
         """The first header of that name (case-insensitive), or None."""
-        lname = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lname:
-                return value
-        return None
+        return header_value(self.headers, name)
 
     @property
     def content_type(self) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from linkatlas.model import Capture, Skipped, Source
+from linkatlas.model import Capture, Skipped
 from linkatlas.sources import payload
 from linkatlas.sources.payload import PayloadError
 from linkatlas.sources.warc import DEFAULT_MAX_BODY, check_file
@@ -100,15 +100,5 @@ def _capture(
         body, truncated = payload.decode_body(raw, headers, max_body)
     except PayloadError as exc:
         return Skipped(where, str(exc))
-    if truncated:
-        payload.log.warning("%s: body cut at %d bytes (max_body_bytes)", where, max_body)
-    return Capture(
-        url=url,
-        status=status,
-        headers=headers,
-        body=body,
-        fetched_at=fetched,
-        via=Source.WARC,
-        observed_in=where,
-        final_url=url,
-    )
+    return payload.capture(url, status, headers, body, fetched, where, truncated=truncated,
+                           max_body=max_body)

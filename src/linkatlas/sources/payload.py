@@ -15,7 +15,7 @@ import zlib
 
 import brotli  # type: ignore[import-untyped,unused-ignore]
 
-from linkatlas.model import UTC
+from linkatlas.model import UTC, Capture, Source, header_value
 
 log = logging.getLogger("linkatlas.sources")
 
@@ -54,15 +54,6 @@ def split_http(block: bytes) -> tuple[int, Headers, bytes]:
         if sep and name.strip():
             headers.append((name.strip(), value.strip()))
     return int(match.group(1)), tuple(headers), body
-
-
-def header(headers: Headers, name: str) -> str | None:
-    """The first header of that name (case-insensitive), or None."""
-    lname = name.lower()
-    for key, value in headers:
-        if key.lower() == lname:
-            return value
-    return None
 
 
 def dechunk(body: bytes) -> bytes:
@@ -139,10 +130,10 @@ def decode_one(data: bytes, coding: str, limit: int) -> tuple[bytes, bool]:
 
 def decode_body(raw: bytes, headers: Headers, limit: int) -> tuple[bytes, bool]:
     """The entity body with transfer and content codings undone, capped at ``limit`` bytes."""
-    te = header(headers, "Transfer-Encoding")
+    te = header_value(headers, "Transfer-Encoding")
     body = dechunk(raw) if te is not None and "chunked" in te.lower() else raw
     truncated = False
-    ce = header(headers, "Content-Encoding")
+    ce = header_value(headers, "Content-Encoding")
     if ce is not None and body:
         codings = [c.strip().lower() for c in ce.split(",") if c.strip()]
         for coding in reversed(codings):
@@ -189,3 +180,16 @@ def strip_uri(value: str | None) -> str:
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     return text
+
+
+def capture(
+    url: str, status: int, headers: Headers, body: bytes, fetched: _dt.datetime, where: str,
+    *, truncated: bool, max_body: int,
+) -> Capture:
+    """The Capture of one archived response (a body cut at ``max_body`` is logged)."""
+    if truncated:
+        log.warning("%s: body cut at %d bytes (max_body_bytes)", where, max_body)
+    return Capture(
+        url=url, status=status, headers=headers, body=body, fetched_at=fetched,
+        via=Source.WARC, observed_in=where, final_url=url,
+    )

@@ -18,7 +18,7 @@ from typing import BinaryIO
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from linkatlas.errors import SourceError
-from linkatlas.model import Capture, Skipped, Source
+from linkatlas.model import Capture, Skipped
 from linkatlas.settings import SETTINGS
 from linkatlas.sources import payload
 from linkatlas.sources.payload import Headers, PayloadError
@@ -287,15 +287,5 @@ def _capture(
         keys = [k for k in (whead.get("WARC-Record-ID"), whead.get("WARC-Payload-Digest")) if k]
         if keys:
             cache.put(keys, (status, headers, body))
-    if truncated:
-        payload.log.warning("%s: body cut at %d bytes (max_body_bytes)", where, max_body)
-    yield Capture(
-        url=url,
-        status=status,
-        headers=headers,
-        body=body,
-        fetched_at=fetched,
-        via=Source.WARC,
-        observed_in=where,
-        final_url=url,
-    )
+    yield payload.capture(url, status, headers, body, fetched, where, truncated=truncated,
+                          max_body=max_body)
