@@ -338,32 +338,11 @@ def import_parquet(
         return index.import_parquet(what, Path(path))
 
 
-def _tally(values: Iterable[str]) -> dict[str, int]:
-    return dict(collections.Counter(values).most_common())
-
-
 def profile(target: str | Target, *, db: str | Path | None = None, top: int = 10) -> Profile:
     """The backlink profile of a target: totals, rel split, placement, top domains and anchors."""
     tgt = target if isinstance(target, Target) else parse_target(target)
     with _reader(db) as index:
-        links = index.backlinks(tgt)
-        domains = index.refdomains(tgt)
-        anchor_stats = index.anchors(tgt, limit=top)
-    pages = collections.Counter(link.target_url for link in links)
-    return Profile(
-        target=tgt,
-        links=len(links),
-        refdomains=len(domains),
-        followed=sum(link.passes_credit for link in links),
-        nofollow=sum(link.nofollow for link in links),
-        sponsored=sum(link.sponsored for link in links),
-        ugc=sum(link.ugc for link in links),
-        by_placement=_tally(link.placement.value for link in links),
-        by_kind=_tally(link.kind.value for link in links),
-        top_refdomains=tuple(domains[:top]),
-        top_anchors=tuple(anchor_stats),
-        top_pages=tuple(pages.most_common(top)),
-    )
+        return index.profile(tgt, top=top)
 
 
 # ---------------------------------------------------------------------------------- demo

@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from linkatlas.errors import StoreError
-from linkatlas.model import AnchorStat, Link, Page, RefDomain, Target
+from linkatlas.model import AnchorStat, Link, Page, Profile, RefDomain, Target
 from linkatlas.store import io, queries, runs
 from linkatlas.store.arrow import (
     LINK_SCHEMA,
@@ -297,6 +297,11 @@ class Index:
         """Anchor texts pointing at the target, most used first."""
         with translated("anchors query", str(self.path)):
             return queries.anchors(self._con, target, follow_only=follow_only, limit=limit)
+
+    def profile(self, target: Target, *, top: int = 10) -> Profile:
+        """The backlink profile of the target: totals, rel split, placement, top lists."""
+        with translated("profile query", str(self.path)):
+            return queries.profile(self._con, target, top=top)
 
     def outlinks(self, url: str, *, limit: int | None = None) -> list[Link]:
         """Links on the page ``url``, in page order."""
