@@ -10,6 +10,7 @@ Undecodable bytes become U+FFFD.
 from __future__ import annotations
 
 import codecs
+import re
 
 # WHATWG encoding name -> (Python codec, its labels). Names are the standard's, lower-cased.
 _ENCODINGS: dict[str, tuple[str, str]] = {
@@ -177,12 +178,33 @@ def _get_attribute(b: bytes, pos: int) -> tuple[int, str, str] | None:
     return pos, name.decode("latin-1"), value.decode("latin-1")
 
 
+# The common head (doctype, comments, plain tags with simple attributes, then
+# ``<meta charset=...>``) matched in one go. Every construct it accepts is one the prescan skips
+# the same way, and attribute separators are mandatory so the match cannot backtrack
+# exponentially; anything else (or an unknown label) falls back to the byte-by-byte prescan.
+_ATTR = rb"""[ \t\n\f\r/]+[a-z_:][-a-z0-9_:.]*(?:=(?:"[^"]*"|'[^']*'|[^ \t\n\f\r>"'<=`/]+))?"""
+_SIMPLE_HEAD = re.compile(
+    rb"(?:[ \t\n\f\r]*(?:<!(?=--)(?:(?!-->).)*-->|<![^->][^>]*>|<\?[^>]+>"
+    rb"|</?(?!meta[ \t\n\f\r/])[a-z][^ \t\n\f\r>/]*(?:" + _ATTR + rb")*[ \t\n\f\r/]*>))*"
+    rb"""[ \t\n\f\r]*<meta[ \t\n\f\r]+charset=(?:"([^"]*)"|'([^']*)'"""
+    rb"""|([^ \t\n\f\r>"'<=`/]+)(?=[ \t\n\f\r>]))"""
+    rb"[ \t\n\f\r/]*>",
+    re.I | re.S,
+)
+
+
 def prescan(body: bytes, limit: int = 1024) -> str | None:
     """HTML's meta prescan of the first ``limit`` bytes: an encoding name or None."""
     b = body[:limit]
     low = b.lower()
     if b"charset" not in low:
         return None  # both ways of naming an encoding spell "charset"; skip the byte loop
+    m = _SIMPLE_HEAD.match(b)
+    if m is not None:
+        label = m.group(1) if m.group(1) is not None else m.group(2) or m.group(3) or b""
+        enc = encoding_for_label(label.decode("latin-1"))
+        if enc is not None:
+            return _meta_encoding(enc)
     n = len(b)
     pos = 0
     while pos < n:
@@ -254,11 +276,16 @@ def _meta(b: bytes, pos: int) -> tuple[int, str] | None:
     pos += 1
     if need_pragma is None or (need_pragma and not got_pragma) or charset is None:
         return pos, ""
+    return pos, _meta_encoding(charset)
+
+
+def _meta_encoding(charset: str) -> str:
+    """A meta's encoding as the prescan reports it (UTF-16 means UTF-8 there)."""
     if charset in ("utf-16be", "utf-16le"):
-        charset = "utf-8"
-    elif charset == "x-user-defined":
-        charset = "windows-1252"
-    return pos, charset
+        return "utf-8"
+    if charset == "x-user-defined":
+        return "windows-1252"
+    return charset
 
 
 def _bom(body: bytes) -> tuple[str, int] | None:
