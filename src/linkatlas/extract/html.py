@@ -10,6 +10,7 @@ context, without visiting text nodes from Python.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from typing import Any
@@ -248,15 +249,7 @@ class _HtmlPage:
         items = self._collect(tree)
         buffer = self._text(tree, items)
         self._place(items, len(text))
-        add = self.builder.add
-        contexts = self._contexts
-        for item in items:
-            if type(item) is _Pending:
-                before, after = contexts(buffer, item)
-                add(item.target, item.kind, item.anchor, item.rel,
-                    item.place or Placement.UNKNOWN, before, after)
-            else:
-                add(*item)  # type: ignore[misc]
+        self._emit(items, buffer)
         # the buffer holds single spaces only, so spaces count the words
         words = buffer.count(" ") + 1 - (buffer[-1:] == " ")
         self.page.word_count = words if buffer.strip() else 0
@@ -449,19 +442,44 @@ class _HtmlPage:
                 place = Placement.COMMENT
             item.place = decide(place, item.in_main, has_main, density, count, item.in_list)
 
-    def _contexts(self, buffer: str, item: _Pending) -> tuple[str, str]:
+    def _emit(self, items: list[_Pending | tuple[str, LinkKind]], buffer: str) -> None:
+        """Every link record, in document order, with its context (one loop, no call per link
+        but the record's own constructor: this is the hot path on link-heavy pages)."""
+        builder = self.builder
+        make = builder.make
+        links = builder.links
+        seen = builder.seen
         n = self.context_chars
-        if item.start < 0 or item.end < 0 or n == 0:
-            return "", ""
-        lo = max(0, item.start - n)
-        before = buffer[lo : item.start]
-        if lo > 0 and buffer[lo - 1] != " " and " " in before:
-            before = before[before.index(" ") + 1 :]  # drop the cut word
-        hi = item.end + n
-        after = buffer[item.end : hi]
-        if hi < len(buffer) and buffer[hi] != " " and after[-1:] != " " and " " in after.strip():
-            after = after[: after.rstrip().rindex(" ")]
-        return before.strip(), after.strip()
+        size = len(buffer)
+        unknown = Placement.UNKNOWN
+        internal = 0
+        for item in items:
+            if type(item) is not _Pending:
+                builder.add(*item)  # type: ignore[misc]
+                continue
+            start, end = item.start, item.end
+            before = after = ""
+            if start >= 0 and end >= 0 and n:
+                lo = start - n if start > n else 0
+                before = buffer[lo:start]
+                if lo > 0 and buffer[lo - 1] != " " and " " in before:
+                    before = before[before.index(" ") + 1 :]  # drop the cut word
+                before = before.strip()
+                hi = end + n
+                after = buffer[end:hi]
+                if hi < size and buffer[hi] != " " and after[-1:] != " " and " " in after.strip():
+                    after = after[: after.rstrip().rindex(" ")]
+                after = after.strip()
+            key = (item.target, item.kind, item.anchor)
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            link = make(item.target, item.kind, item.anchor, item.rel, item.place or unknown,
+                        before, after, len(links), occurrence)
+            links.append(link)
+            internal += link.internal
+        pending = sum(1 for item in items if type(item) is _Pending)
+        self.page.internal_links += internal
+        self.page.external_links += pending - internal
 
 
 _WS_ANY = re.compile(r"\s+")
@@ -508,6 +526,9 @@ def _merge_clones(pending: list[_Pending], buffer: str, source: str) -> set[int]
     nothing but whitespace between them is merged only when the page source holds fewer copies
     of that href than the DOM has links with it."""
     dropped: set[int] = set()
+    # most pages have no two adjacent links with the same attributes: skip the counting
+    if not any(a.attrs == b.attrs for a, b in itertools.pairwise(pending)):
+        return dropped
     dom_count: dict[str, int] = {}
     for item in pending:
         href = item.attrs.get("href") or ""
