@@ -298,6 +298,20 @@ def _css_linked_len(node: Node, collapse: bool) -> int:
     return sum(len(a.text(deep=True, separator="").strip()) for a in node.css("a"))
 
 
+def _scored_ancestors(anc: Node | None) -> list[tuple[int, Node, str, int]]:
+    """(mem_id, node, tag, level) of a paragraph's parent, grandparent, great-grandparent."""
+    out: list[tuple[int, Node, str, int]] = []
+    for level in range(3):
+        if anc is None:
+            break
+        tag = anc.tag or ""
+        if tag == "html" or not tag or tag[0] == "-":
+            break
+        out.append((anc.mem_id, anc, tag, level))
+        anc = anc.parent
+    return out
+
+
 def main_block_ids(tree: Tree, linked_len: LinkedLen | None = None) -> frozenset[int]:
     """Memory ids of the main content block(s): the best-scoring paragraph container (the
     Readability scoring: paragraph length and commas credited to parent and grandparent,
@@ -308,6 +322,7 @@ def main_block_ids(tree: Tree, linked_len: LinkedLen | None = None) -> frozenset
     without it each element's links are read one by one."""
     scores: dict[int, float] = {}
     nodes: dict[int, Node] = {}
+    chains: dict[int, list[tuple[int, Node, str, int]]] = {}
     bonus = _TAG_BONUS
     for para in tree.css("p, pre, td, blockquote"):
         text = para.text(deep=True, separator="")
@@ -319,19 +334,18 @@ def main_block_ids(tree: Tree, linked_len: LinkedLen | None = None) -> frozenset
         linked = linked_len(text, False) if linked_len is not None else _css_linked_len(para, False)
         if linked:
             score *= max(0.0, 1.0 - linked / length)
-        anc = para.parent
-        for level in range(3):
-            if anc is None:
-                break
-            tag = anc.tag or ""
-            if tag == "html" or not tag or tag[0] == "-":
-                break
-            key = anc.mem_id
+        parent = para.parent
+        if parent is None:
+            continue
+        # paragraphs share parents: their up-to-three scored ancestors are looked up once
+        chain = chains.get(parent.mem_id)
+        if chain is None:
+            chain = chains[parent.mem_id] = _scored_ancestors(parent)
+        for key, anc, tag, level in chain:
             if key not in nodes:
                 nodes[key] = anc
                 scores[key] = bonus.get(tag, 0) + _class_weight(anc)
             scores[key] += score / (1, 2, 6)[level]
-            anc = anc.parent
     if not scores:
         return frozenset()
     best_key, best = -1, 0.0
