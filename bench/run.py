@@ -17,6 +17,7 @@ import datetime as dt
 import gc
 import os
 import platform
+import re
 import resource
 import sys
 import tarfile
@@ -25,6 +26,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -106,6 +108,51 @@ def _bs4(parser: str) -> Callable[[list[Doc]], int]:
     return run
 
 
+_LANDMARKS = {"nav": "navigation", "header": "header", "footer": "footer", "aside": "sidebar"}
+_WORDS = re.compile(r"\b(nav|menu|breadcrumbs?|footer|sidebar|widget|comments?|header)\b", re.I)
+
+
+def _bs4_same_fields(parser: str) -> Callable[[list[Doc]], int]:
+    """What a user would write with BeautifulSoup to get the same fields: anchor, resolved
+    target, rel flags, placement from ancestors (landmarks, class and id words) and 100
+    characters of context each side."""
+
+    def placement(a: Any) -> str:
+        for parent in a.parents:
+            name = parent.name or ""
+            if name in _LANDMARKS:
+                return _LANDMARKS[name]
+            attrs = " ".join([" ".join(parent.get("class") or []), str(parent.get("id") or "")])
+            m = _WORDS.search(attrs)
+            if m:
+                return m.group(1).lower()
+        return "content"
+
+    def run(docs: list[Doc]) -> int:
+        from bs4 import BeautifulSoup
+
+        n = 0
+        for url, body in docs:
+            soup = BeautifulSoup(body, parser)
+            for junk in soup(["script", "style", "noscript", "template"]):
+                junk.decompose()
+            text = " ".join(soup.get_text(" ").split())
+            cursor = 0
+            for a in soup.find_all("a", href=True):
+                urllib.parse.urljoin(url, str(a["href"]))
+                anchor = " ".join(a.get_text(" ").split())
+                rel = {r.lower() for r in (a.get("rel") or [])}
+                _ = ("nofollow" in rel, "sponsored" in rel, "ugc" in rel, placement(a))
+                at = text.find(anchor, cursor) if anchor else -1
+                if at >= 0:
+                    cursor = at + len(anchor)
+                    _ = (text[max(0, at - 100) : at], text[cursor : cursor + 100])
+                n += 1
+        return n
+
+    return run
+
+
 def run_lxml_html(docs: list[Doc]) -> int:
     import lxml.html
 
@@ -129,6 +176,7 @@ CONTENDERS: list[tuple[str, Callable[[list[Doc]], int]]] = [
     ("selectolax bare a[href]", run_selectolax_bare),
     ("lxml.html + text", run_lxml_html),
     ("BeautifulSoup lxml", _bs4("lxml")),
+    ("BeautifulSoup lxml, same fields", _bs4_same_fields("lxml")),
     ("BeautifulSoup html.parser", _bs4("html.parser")),
 ]
 
