@@ -11,6 +11,8 @@ an exit code in one place. Anything else escaping is a bug.
     │   └── InvalidURLError  a URL that cannot be parsed
     ├── SourceError          a source file cannot be read at all (missing, wrong format)
     │   └── RecordError      one record inside a source is malformed (skipped and counted)
+    ├── FetchError           a URL could not be fetched (network, limits, protocol)
+    │   └── BlockedURLError  a URL is refused by the request-forgery guard or a scope rule
     └── StoreError           the index cannot be opened, read or written
         └── StoreLockedError another process holds the writer lock on the index
 """
@@ -48,6 +50,16 @@ class SourceError(LinkatlasError):
 
 class RecordError(SourceError):
     """One record inside a source is malformed; the run skips it and counts it."""
+
+
+class FetchError(LinkatlasError):
+    """A URL could not be fetched (network, limits, protocol)."""
+
+    exit_code = 5
+
+
+class BlockedURLError(FetchError):
+    """A URL is refused by the request-forgery guard (private address, bad scheme...)."""
 
 
 class StoreError(LinkatlasError):
