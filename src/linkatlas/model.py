@@ -255,3 +255,30 @@ class Profile:
     top_refdomains: tuple[RefDomain, ...]
     top_anchors: tuple[AnchorStat, ...]
     top_pages: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierEntry:
+    """A URL waiting in (or taken from) a crawl frontier.
+
+    ``url`` is normalised (tracking and session parameters already removed); ``depth`` counts
+    link hops from a seed (a seed is 0, a sitemap URL counts as a seed); ``order`` is the
+    discovery order the frontier assigns (first come, first served within a depth).
+    """
+
+    url: str
+    host: str
+    depth: int = 0
+    parent: str = ""
+    order: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOutcome:
+    """What became of one frontier URL: ``state`` is done, failed, blocked (robots or scope
+    or the request-forgery guard) or skipped; ``status`` the HTTP status (0 if none)."""
+
+    url: str
+    state: Literal["done", "failed", "blocked", "skipped"]
+    status: int = 0
+    reason: str = ""
