@@ -22,6 +22,7 @@ from linkatlas.store.arrow import (
     links_to_arrow,
     pages_to_arrow,
 )
+from linkatlas.store.frontier import StoredFrontier
 from linkatlas.store.merge import drop_temps, merge_batch
 from linkatlas.store.runs import RunInfo
 from linkatlas.store.schema import (
@@ -136,11 +137,19 @@ class Index:
     def write_arrow(self, pages: pa.Table | None, links: pa.Table | None) -> None:
         """Merge Arrow tables of PAGE_SCHEMA / LINK_SCHEMA in one transaction."""
         with self._transaction("write"):
-            if pages is not None:
-                merge_batch(self._con, PAGES, conform(pages, PAGE_SCHEMA, "pages batch"))
-            if links is not None:
-                table = conform(links, LINK_SCHEMA, "links batch")
-                self._add_unsorted(merge_batch(self._con, LINKS, table))
+            self._merge_arrow(pages, links)
+
+    def _merge_arrow(self, pages: pa.Table | None, links: pa.Table | None) -> None:
+        """The body of write_arrow, for callers that hold the transaction (the frontier)."""
+        if pages is not None:
+            merge_batch(self._con, PAGES, conform(pages, PAGE_SCHEMA, "pages batch"))
+        if links is not None:
+            table = conform(links, LINK_SCHEMA, "links batch")
+            self._add_unsorted(merge_batch(self._con, LINKS, table))
+
+    def frontier(self, crawl: str = "default") -> StoredFrontier:
+        """The durable frontier of the named crawl (see store/frontier.py)."""
+        return StoredFrontier(self, crawl)
 
     def _add_unsorted(self, rows: int) -> None:
         if rows:

@@ -97,6 +97,16 @@ BOOKKEEPING_DDL: Sequence[str] = (
         started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ, status VARCHAR NOT NULL,
         records BIGINT NOT NULL DEFAULT 0, skipped BIGINT NOT NULL DEFAULT 0,
         PRIMARY KEY (run_id, path))""",
+    # The durable crawl frontier (store/frontier.py): one row per URL of a named crawl.
+    """CREATE TABLE IF NOT EXISTS frontier (
+        crawl VARCHAR NOT NULL, url VARCHAR NOT NULL, host VARCHAR NOT NULL,
+        depth INTEGER NOT NULL, parent VARCHAR NOT NULL, ord BIGINT NOT NULL,
+        state VARCHAR NOT NULL, status INTEGER NOT NULL DEFAULT 0,
+        reason VARCHAR NOT NULL DEFAULT '', updated_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (crawl, url))""",
+    """CREATE TABLE IF NOT EXISTS crawl_hosts (
+        crawl VARCHAR NOT NULL, host VARCHAR NOT NULL, last_fetch DOUBLE NOT NULL,
+        PRIMARY KEY (crawl, host))""",
 )
 
 _PID = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
