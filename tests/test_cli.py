@@ -158,3 +158,20 @@ def test_demo(tmp_path: Path) -> None:
     again = runner.invoke(app, ["demo", "--dir", str(tmp_path / "demo")])
     assert again.exit_code == 0, again.output
     assert "Backlink profile of" in again.stdout
+
+
+def test_robots_check_names_the_deciding_rule(tmp_path: Path) -> None:
+    robots = tmp_path / "robots.txt"
+    robots.write_text("User-agent: *\nDisallow: /private/\nAllow: /private/ok\n\n"
+                      "User-agent: linkatlas\nDisallow: /\n")
+    res = runner.invoke(app, ["robots-check", str(robots), "https://x.example/private/a",
+                              "https://x.example/private/ok", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert [r["allowed"] for r in rows] == [False, True]
+    assert rows[0]["rule"] == "Disallow: /private/" and rows[0]["line"] == 2
+    mine = runner.invoke(app, ["robots-check", str(robots), "https://x.example/a", "--agent",
+                               "linkatlas/0.1 (+https://example.org)", "-f", "json"])
+    assert json.loads(mine.stdout)[0]["rule"] == "Disallow: /"
+    proc = cli("robots-check", str(tmp_path / "missing.txt"), "https://x.example/")
+    assert proc.returncode == 2 and "cannot read" in proc.stderr

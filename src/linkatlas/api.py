@@ -34,6 +34,7 @@ from linkatlas.model import (
     Target,
 )
 from linkatlas.sources import open_path
+from linkatlas.sources.robots import RobotsTxt, Verdict
 from linkatlas.store import Index
 
 log = logging.getLogger("linkatlas")
@@ -343,6 +344,17 @@ def profile(target: str | Target, *, db: str | Path | None = None, top: int = 10
     tgt = target if isinstance(target, Target) else parse_target(target)
     with _reader(db) as index:
         return index.profile(tgt, top=top)
+
+
+def robots_check(robots_file: str | Path, urls_: Sequence[str], agent: str) -> list[Verdict]:
+    """For each URL, whether the robots.txt file lets ``agent`` fetch it, and the deciding rule."""
+    path = Path(robots_file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    parsed = RobotsTxt.parse(content)
+    return [parsed.check(url, agent) for url in urls_]
 
 
 # ---------------------------------------------------------------------------------- demo

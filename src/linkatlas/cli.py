@@ -281,6 +281,29 @@ def _print_profile(prof: Any) -> None:
     out.print(pages)
 
 
+@app.command("robots-check")
+def robots_check(
+    robots_file: Annotated[Path, typer.Argument(help="A robots.txt file.")],
+    urls: Annotated[list[str], typer.Argument(help="URLs (or paths) to check.")],
+    agent: Annotated[str, typer.Option("--agent", "-a", help="User-agent to check for.")] = "*",
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """Say, for each URL, whether robots.txt allows it and which rule decided."""
+    verdicts = api.robots_check(robots_file, urls, agent)
+    if fmt is Format.table:
+        for url, verdict in zip(urls, verdicts, strict=True):
+            style = "green" if verdict.allowed else "red"
+            out.print(Text(url + "  ", style="bold"), Text(verdict.explain(), style=style))
+        return
+    rows = [{"url": u, **_jsonable(v)} for u, v in zip(urls, verdicts, strict=True)]
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 @app.command()
 def stats(db: DbOpt = None) -> None:
     """How many pages, links, domains and runs the index holds."""
