@@ -7,7 +7,6 @@ aiohttp opens sockets with, records every address dialled and refuses anything o
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from ipaddress import ip_address, ip_network
 from typing import Any
@@ -138,7 +137,7 @@ def run(coro: Awaitable[Any]) -> Any:
     ],
 )
 def test_check_url_blocks_with_reason(url: str, reason: str) -> None:
-    with pytest.raises(BlockedURLError, match="^blocked: ") as info:
+    with pytest.raises(BlockedURLError, match=r"^blocked: ") as info:
         check_url(url)
     assert reason in str(info.value)
     assert "\n" not in str(info.value)
@@ -207,7 +206,7 @@ def test_parse_allow_net() -> None:
 
 def test_resolve_checked_fails_closed() -> None:
     lookup = stub_lookup({"empty.example": [], "junk.example": ["not-an-ip"]})
-    with pytest.raises(FetchError, match="cannot resolve 'nx.example'") as info:
+    with pytest.raises(FetchError, match=r"cannot resolve 'nx\.example'") as info:
         run(resolve_checked("nx.example", 80, DEFAULT_POLICY, lookup))
     assert not isinstance(info.value, BlockedURLError)
     with pytest.raises(FetchError, match="no addresses"):
@@ -219,7 +218,7 @@ def test_resolve_checked_fails_closed() -> None:
 def test_localhost_never_asks_dns() -> None:
     calls: list[str] = []
     lookup = stub_lookup({"localhost": ["93.184.215.14"]}, calls)  # a lying resolver
-    with pytest.raises(BlockedURLError, match="127.0.0.1 is loopback"):
+    with pytest.raises(BlockedURLError, match=r"127\.0\.0\.1 is loopback"):
         run(resolve_checked("localhost", 80, DEFAULT_POLICY, lookup))
     loop_ok = NetPolicy(allow=[LOOP_V4])
     assert run(resolve_checked("a.localhost.", 80, loop_ok, lookup)) == [ip_address("127.0.0.1")]
@@ -265,7 +264,7 @@ def test_resolver_in_plain_connector_allows_only_allow_listed(dials: list[str]) 
 
     assert run(scenario(parse_allow_net(["127.0.0.0/8"]))) == (200, "ok /hello")
     assert dials == ["127.0.0.1"]
-    with pytest.raises(BlockedURLError, match="127.0.0.1 is loopback"):
+    with pytest.raises(BlockedURLError, match=r"127\.0\.0\.1 is loopback"):
         run(scenario(DEFAULT_POLICY))
     assert dials == ["127.0.0.1"]  # the refused fetch dialled nothing
 
@@ -279,7 +278,7 @@ def test_ip_literals_skip_the_resolver_so_the_connector_checks_them(dials: list[
             async with aiohttp.ClientSession(connector=connector) as session:
                 assert await _get(session, server.url("/bypass")) == (200, "ok /bypass")
             async with guarded_session(DEFAULT_POLICY) as session:
-                with pytest.raises(BlockedURLError, match="127.0.0.1 is loopback"):
+                with pytest.raises(BlockedURLError, match=r"127\.0\.0\.1 is loopback"):
                     await _get(session, server.url("/guarded"))
             return server.paths
 
