@@ -29,6 +29,8 @@ _SEGMENT = 1 << 20  # zeros per repeated deflate segment of the bomb
 CHARSET_ANCHOR = "Купить кофе"  # the anchor text of /meta-charset, encoded as windows-1251
 CHARSET_TARGET = "https://www.beancraft.example/"
 
+# marks a response whose Content-Type the server's prepare hook removes again
+DROP_CONTENT_TYPE = web.RequestKey("drop_content_type", bool)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 ENDPOINTS: dict[str, str] = {
@@ -38,7 +40,8 @@ ENDPOINTS: dict[str, str] = {
              "(default 1000, with Content-Length)",
     "/hang": "accepts the request and never answers (not even the status line)",
     "/endless": "200 text/html, chunked, an endless body of 64 KiB chunks",
-    "/bomb": "200 text/html with Content-Encoding: gzip; ~1 MB that inflates to 1 GiB of zeros",
+    "/bomb": "200 text/html, Content-Encoding: gzip: ~1 MB that inflates to 1 GiB of zeros "
+             "(`mib` MiB, default 1024)",
     "/loop/a": "302 to /loop/b, which 302s back to /loop/a: a redirect loop",
     "/loop/b": "302 to /loop/a",
     "/reset": "200 with Content-Length 100000, sends 1000 bytes, then resets the connection",
@@ -93,9 +96,9 @@ def _bomb_parts() -> tuple[bytes, bytes]:
 
 
 @cache
-def _bomb_crc() -> int:
+def _bomb_crc(count: int) -> int:
     zeros, crc = bytes(_SEGMENT), 0
-    for _ in range(BOMB_SIZE // _SEGMENT):
+    for _ in range(count):
         crc = zlib.crc32(zeros, crc)
     return crc
 
@@ -176,7 +179,7 @@ class Misbehaviour:
     async def bomb(self, request: web.Request) -> web.StreamResponse:
         """About 1 MB of gzip that inflates to 1 GiB, streamed segment by segment."""
         first, again = _bomb_parts()
-        count = BOMB_SIZE // _SEGMENT
+        count = _int_param(request, "mib", BOMB_SIZE // _SEGMENT, 1, 4096)
         resp = web.StreamResponse(headers={"Content-Type": "text/html; charset=utf-8",
                                            "Content-Encoding": "gzip"})
         resp.content_length = len(first) + len(again) * (count - 1) + 2 + 8
@@ -186,8 +189,9 @@ class Misbehaviour:
             if self.closing.is_set():
                 return resp
             await resp.write(again)
-        crc = await asyncio.get_running_loop().run_in_executor(None, _bomb_crc)
-        await resp.write(b"\x03\x00" + struct.pack("<II", crc, BOMB_SIZE & 0xFFFFFFFF))
+        crc = await asyncio.get_running_loop().run_in_executor(None, _bomb_crc, count)
+        size = count * _SEGMENT
+        await resp.write(b"\x03\x00" + struct.pack("<II", crc, size & 0xFFFFFFFF))
         return resp
 
     async def loop(self, request: web.Request) -> web.StreamResponse:
@@ -236,7 +240,7 @@ class Misbehaviour:
         """An HTML page without a Content-Type header."""
         # aiohttp adds application/octet-stream to a body without a type; the server's prepare
         # hook drops it again for requests marked like this
-        request["drop_content_type"] = True
+        request[DROP_CONTENT_TYPE] = True
         return web.Response(body=_LINK_PAGE)
 
     async def huge_header(self, request: web.Request) -> web.StreamResponse:

@@ -30,6 +30,7 @@ from types import TracebackType
 from aiohttp import web as aioweb
 from multidict import CIMultiDict
 
+from linkatlas import urls
 from linkatlas.errors import InputError
 from linkatlas.sample import misbehave
 from linkatlas.sample.render import error_page
@@ -167,6 +168,12 @@ class SampleServer:
         self._port: int | None = None
         self._sites: dict[str, SampleSite] = {s.host: s for s in web.sites}
         self._gz: dict[str, bytes] = {}
+        # stored URLs may hold raw non-ASCII ('tarrazú'); clients send them percent-encoded
+        self._aliases: dict[str, SamplePage] = {}
+        for page in web.pages():
+            norm = urls.try_normalize(page.url)
+            if norm is not None and norm != page.url:
+                self._aliases.setdefault(norm, page)
         self._runner: aioweb.AppRunner | None = None
         self._closing: asyncio.Event | None = None
         self._misbehave: misbehave.Misbehaviour | None = None
@@ -236,8 +243,16 @@ class SampleServer:
         if delay:
             await asyncio.sleep(delay / 1000)
         url = f"https://{host}{request.raw_path}"
-        page = self.web.page(url) or error_page(url, 404, site.name)
-        return self._page_response(request, page)
+        return self._page_response(request, self._lookup(url, site))
+
+    def _lookup(self, url: str, site: SampleSite) -> SamplePage:
+        """The page at ``url`` as sent or in its normalised form, else the site's 404."""
+        page = self.web.page(url)
+        if page is None:
+            norm = urls.try_normalize(url)
+            if norm is not None:
+                page = self._aliases.get(norm) or self.web.page(norm)
+        return page or error_page(url, 404, site.name)
 
     def _page_response(self, request: aioweb.Request, page: SamplePage) -> aioweb.Response:
         headers = CIMultiDict(page.headers)
@@ -255,7 +270,7 @@ class SampleServer:
 
     @staticmethod
     async def _on_prepare(request: aioweb.Request, response: aioweb.StreamResponse) -> None:
-        if request.get("drop_content_type"):
+        if request.get(misbehave.DROP_CONTENT_TYPE):
             response.headers.popall("Content-Type", None)
 
     # --- running in the current event loop -------------------------------------------------
