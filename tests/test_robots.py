@@ -41,6 +41,8 @@ def test_user_agent_line_names_its_leading_token() -> None:
     txt = "User-agent: linkatlas/2.1 (compatible)\nDisallow: /\n"
     assert not allowed(txt, "/a")
     assert allowed("User-agent: MJ12bot\nDisallow: /\n", "/a", "MJ")  # digits are kept
+    assert not allowed("User-agent: * (everyone)\nDisallow: /\n", "/a")  # '*' then a space
+    assert allowed("User-agent: *bot\nDisallow: /\n", "/a")  # names no token at all
 
 
 def test_agents_with_a_space_match_no_specific_group() -> None:
