@@ -269,8 +269,15 @@ class RobotsTxt:
 
     __slots__ = ("_cache", "_deny_all", "_groups", "_reason", "sitemaps", "truncated")
 
-    def __init__(self, groups: list[_Group], sitemaps: tuple[str, ...], *, truncated: bool,
-                 deny_all: bool = False, reason: str = "no rule matches") -> None:  # fmt: skip
+    def __init__(
+        self,
+        groups: list[_Group],
+        sitemaps: tuple[str, ...],
+        *,
+        truncated: bool,
+        deny_all: bool = False,
+        reason: str = "robots.txt has no groups",
+    ) -> None:
         self._groups = groups
         self.sitemaps = sitemaps
         self.truncated = truncated
