@@ -296,6 +296,16 @@ def test_decompression_bomb_is_small_and_valid(server: SampleServer) -> None:
     assert BOMB_SIZE == 1 << 30
 
 
+def test_head_on_streams_returns_headers_only(server: SampleServer) -> None:
+    for path in ("/endless", "/drip", "/bomb", "/reset"):
+        status, headers, body = fetch(server, MIS, path, method="HEAD", timeout=2)
+        assert (status, body) == (200, b""), path
+        assert header(headers, "Content-Type") == "text/html; charset=utf-8"
+    assert fetch(server, MIS, "/", timeout=2)[0] == 200
+    heads = [(e.path, e.status) for e in server.log_for(MIS) if e.method == "HEAD"]
+    assert heads == [("/endless", 200), ("/drip", 200), ("/bomb", 200), ("/reset", 200)]
+
+
 def test_redirect_loop(server: SampleServer) -> None:
     status, headers, _ = fetch(server, MIS, "/loop/a")
     assert (status, header(headers, "Location")) == (302, "https://misbehave.example/loop/b")

@@ -154,6 +154,8 @@ class Misbehaviour:
         resp = web.StreamResponse(headers={"Content-Type": "text/html; charset=utf-8"})
         resp.content_length = size
         await resp.prepare(request)
+        if request.method == "HEAD":  # headers only; a body loop would spin
+            return resp
         for i in range(size):
             await resp.write(body[i:i + 1])
             if i + 1 < size and await self._sleep(interval):
@@ -171,6 +173,8 @@ class Misbehaviour:
         resp = web.StreamResponse(headers={"Content-Type": "text/html; charset=utf-8"})
         resp.enable_chunked_encoding()
         await resp.prepare(request)
+        if request.method == "HEAD":  # headers only; a body loop would spin
+            return resp
         await resp.write(b"<!DOCTYPE html><html><body>\n")
         while not self.closing.is_set():
             await resp.write(_ENDLESS_CHUNK)
@@ -184,6 +188,8 @@ class Misbehaviour:
                                            "Content-Encoding": "gzip"})
         resp.content_length = len(first) + len(again) * (count - 1) + 2 + 8
         await resp.prepare(request)
+        if request.method == "HEAD":  # headers only; a body loop would spin
+            return resp
         await resp.write(first)
         for _ in range(count - 1):
             if self.closing.is_set():
@@ -204,6 +210,8 @@ class Misbehaviour:
         resp = web.StreamResponse(headers={"Content-Type": "text/html; charset=utf-8"})
         resp.content_length = 100_000
         await resp.prepare(request)
+        if request.method == "HEAD":  # headers only; a body loop would spin
+            return resp
         await resp.write(b"<!DOCTYPE html><html><body><p>" + b"x" * 970)
         await asyncio.sleep(0.05)  # let the partial body reach the client before the RST
         _abort(request)
