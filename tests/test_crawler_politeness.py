@@ -4,6 +4,7 @@ back-off on 429/503 with Retry-After, and politeness right after a restart."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Sequence
 
@@ -33,7 +34,7 @@ def _config(server: Recorder, **kw: object) -> CrawlConfig:
 def _violations(server: Recorder, host: str, delay: float) -> list[tuple[str, float]]:
     hits = server.for_host(host)
     # 2 ms of slack: the server stamps arrival after the client's clock said "go"
-    return [(b.path, b.start - a.start) for a, b in zip(hits, hits[1:], strict=False)
+    return [(b.path, b.start - a.start) for a, b in itertools.pairwise(hits)
             if b.start - a.start < delay - 0.002]
 
 

@@ -213,8 +213,9 @@ class Crawler:
         try:
             while True:
                 now = time.monotonic()
-                if (self._adds and (now - last_flush >= c.flush_seconds
-                                   or self.sched.queued_jobs() < c.global_concurrency)) or (self._outcomes and now - last_flush >= c.flush_seconds):
+                due = now - last_flush >= c.flush_seconds
+                starving = self.sched.queued_jobs() < c.global_concurrency
+                if (self._adds and (due or starving)) or (self._outcomes and due):
                     self._flush()
                     last_flush = now
                 if not self._stopping:
