@@ -135,8 +135,8 @@ def test_scheduler_orders_hosts_by_ready_time() -> None:
     assert {first, second} == {("a", "a1"), ("b", "b1")}
     assert s.pop_ready(100.0) is None  # a is busy
     s.done("a", now=100.2)
-    assert s.pop_ready(100.5) is None  # a's delay runs from its last start
-    assert s.pop_ready(101.0) == ("a", "a2")
-    s.done("a", backoff=5.0, now=101.0)
+    assert s.pop_ready(101.0) is None  # the delay runs from the end of the response too
+    assert s.pop_ready(101.2) == ("a", "a2")
+    s.done("a", backoff=5.0, now=101.2)
     s.push("a", "a3")
-    assert s.pop_ready(105.0) is None and s.pop_ready(106.0) == ("a", "a3")
+    assert s.pop_ready(106.0) is None and s.pop_ready(106.2) == ("a", "a3")

@@ -183,6 +183,7 @@ class Crawler:
         self._robots: dict[str, tuple[robots.RobotsTxt, float]] = {}
         self._parked: dict[str, list[tuple[str, _Job]]] = {}  # origin -> jobs awaiting robots
         self._sitemaps_left: dict[str, int] = {}
+        self._guarded: dict[str, str] = {}  # origins the request-forgery guard refuses
         self._seen: set[str] = set()
         self._adds: list[FrontierEntry] = []
         self._outcomes: list[FetchOutcome] = []
@@ -359,6 +360,7 @@ class Crawler:
                 backoff = self._handle(host, job, resp)
         finally:
             self.sched.done(host, backoff=backoff)
+            self.frontier.record_host_time(host, time.time())
 
     def _retry_wait(self, job: _Job, resp: _fetch.Response | _fetch.FetchFailed) -> float | None:
         """Seconds to back off before retrying ``job``; None when it must not be retried."""
@@ -474,10 +476,15 @@ class Crawler:
             self._open -= 1
 
     def _blocked_by_robots(self, entry: FrontierEntry, url: str) -> None:
-        self.stats.blocked_robots += 1
-        rob = self._robots[_origin(url)][0]
-        why = rob.check(url, self.config.user_agent).explain()
-        self._outcomes.append(FetchOutcome(entry.url, "blocked", 0, "robots.txt " + why))
+        origin = _origin(url)
+        if origin in self._guarded:
+            self.stats.blocked_guard += 1
+            why = self._guarded[origin]
+        else:
+            self.stats.blocked_robots += 1
+            rob = self._robots[origin][0]
+            why = "robots.txt " + rob.check(url, self.config.user_agent).explain()
+        self._outcomes.append(FetchOutcome(entry.url, "blocked", 0, why))
         self._open -= 1
 
     # --- robots.txt and sitemaps ------------------------------------------------------------
@@ -505,6 +512,8 @@ class Crawler:
             rob = robots.RobotsTxt.allow_all()
         else:
             rob = robots.RobotsTxt.disallow_all()
+        if isinstance(resp, _fetch.FetchFailed) and resp.kind == "blocked":
+            self._guarded[origin] = str(resp)  # the origin itself is refused by the guard
         self._robots[origin] = (rob, time.monotonic())
         delay = rob.crawl_delay(c.user_agent)
         host = urls.host(origin + "/")

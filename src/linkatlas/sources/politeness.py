@@ -2,7 +2,8 @@
 
 Every request (pages, redirect hops, robots.txt, sitemaps, retries) goes through one
 ``HostScheduler``. A host is *ready* when fewer than ``per_host`` requests to it are in flight
-and its ``next_start`` (previous start + its delay, or a back-off) has passed. Ready times sit in
+and its ``next_start`` has passed: ``delay`` after the previous request started and after the
+previous response ended (or a longer back-off after a 429/503). Ready times sit in
 a heap keyed by host; stale heap entries are re-checked when popped, so each request costs a
 couple of heap operations. Times are ``time.monotonic()``; ``restore`` takes wall-clock times
 persisted by a previous run so politeness holds right after a restart.
@@ -108,8 +109,10 @@ class HostScheduler(Generic[J]):
         """A request to ``host`` ended; ``backoff`` seconds from now before the next one."""
         st = self.hosts[host]
         st.in_flight -= 1
-        if backoff > 0:
-            st.next_start = max(st.next_start, (time.monotonic() if now is None else now) + backoff)
+        end = time.monotonic() if now is None else now
+        # The delay also runs from the end of the response: the server then sees at least
+        # ``delay`` between two arrivals even when the first one waited for a new connection.
+        st.next_start = max(st.next_start, end + max(st.delay, backoff))
         self._wake(host, st)
 
     def next_time(self) -> float | None:
