@@ -7,6 +7,7 @@ DataFrame for notebook users.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import dataclasses
 import datetime as _dt
@@ -25,7 +26,9 @@ from linkatlas.model import (
     AnchorStat,
     Capture,
     Extracted,
+    FrontierEntry,
     Link,
+    LinkKind,
     Page,
     Placement,
     Profile,
@@ -34,6 +37,8 @@ from linkatlas.model import (
     Target,
 )
 from linkatlas.sources import open_path
+from linkatlas.sources.crawler import CrawlConfig, Crawler, CrawlProgress, CrawlStats
+from linkatlas.sources.guard import parse_allow_net
 from linkatlas.sources.robots import RobotsTxt, Verdict
 from linkatlas.store import Index
 
@@ -245,6 +250,71 @@ def _ingest_file(
     report.files += 1
     index.file_done(report.run_id, key, records, skipped, status="done")
     tick()
+
+
+# ---------------------------------------------------------------------------------- crawl
+
+# Links the crawler follows: hyperlinks and the ways a page sends a client elsewhere.
+FOLLOW_KINDS = frozenset({LinkKind.A, LinkKind.IMAGE, LinkKind.AREA, LinkKind.CANONICAL,
+                          LinkKind.REFRESH, LinkKind.REDIRECT})
+
+
+@dataclasses.dataclass(slots=True)
+class CrawlReport:
+    """What a crawl did, and where its frontier stands."""
+
+    name: str
+    stats: CrawlStats
+    frontier: dict[str, int]
+    skipped_pages: int = 0
+
+
+def crawl(
+    seeds: Sequence[str],
+    *,
+    db: str | Path | None = None,
+    name: str = "crawl",
+    allow_net: Sequence[str] = (),
+    address_map: dict[str, tuple[str, int]] | None = None,
+    progress: Callable[[CrawlProgress], None] | None = None,
+    context_chars: int | None = None,
+    **options: Any,
+) -> CrawlReport:
+    """Crawl from the seeds into the index; a crawl of the same name resumes where it stopped.
+
+    ``options`` are ``CrawlConfig`` fields (max_pages, max_depth, hosts, include, exclude,
+    min_delay, per_host_concurrency, global_concurrency, user_agent, timeouts, ...).
+    """
+    conf = _settings.load({"context_chars": context_chars})
+    try:
+        config = CrawlConfig(name=name, seeds=tuple(seeds), net_policy=parse_allow_net(allow_net),
+                             address_map=address_map, **options)
+    except TypeError as exc:
+        raise InputError(f"unknown crawl option: {exc}") from exc
+    chars = int(conf["context_chars"])
+    with Index(_db(db if db is not None else conf["db"])) as index:
+        frontier = index.frontier(name)
+        skipped = 0
+
+        def on_capture(capture: Capture, entry: FrontierEntry) -> list[str]:
+            nonlocal skipped
+            try:
+                result = links_from_page(capture, context_chars=chars)
+            except Exception:  # one hostile page costs itself, never the crawl
+                log.debug("extraction failed on %s", capture.url, exc_info=True)
+                skipped += 1
+                return []
+            frontier.stage([result.page], result.links)
+            return [link.target_url for link in result.links if link.kind in FOLLOW_KINDS]
+
+        crawler = Crawler(config, frontier, on_capture, progress=progress)
+        try:
+            stats = asyncio.run(crawler.run())
+        finally:
+            frontier.close()
+        index.optimize(if_needed=True)
+        return CrawlReport(name=name, stats=stats, frontier=frontier.counts(),
+                           skipped_pages=skipped)
 
 
 # ---------------------------------------------------------------------------------- queries

@@ -27,6 +27,7 @@ from rich.text import Text
 from linkatlas import api
 from linkatlas import settings as _settings
 from linkatlas.errors import LinkatlasError
+from linkatlas.sources.crawler import CrawlProgress
 
 app = typer.Typer(
     name="linkatlas",
@@ -179,6 +180,88 @@ def ingest(
         err.print(f"[red]failed[/red] {path}: {why}")
     if report.failed_files:
         raise typer.Exit(1)
+
+
+AllowNetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--allow-net", help="Let fetches reach this network (CIDR), e.g. an intranet; "
+                 "repeatable. Private and loopback addresses are refused otherwise."),
+]
+
+
+def _address_map(values: list[str] | None) -> dict[str, tuple[str, int]] | None:
+    """HOST=ADDRESS:PORT pairs (a test/demo transport: connect to ADDRESS for HOST)."""
+    if not values:
+        return None
+    out: dict[str, tuple[str, int]] = {}
+    for value in values:
+        host, _, target = value.partition("=")
+        address, _, port = target.rpartition(":")
+        if not host or not address or not port.isdigit():
+            raise typer.BadParameter(f"{value!r}: expected HOST=ADDRESS:PORT")
+        out[host.lower()] = (address, int(port))
+    return out
+
+
+@app.command()
+def crawl(
+    seeds: Annotated[list[str], typer.Argument(help="Start URLs.")],
+    db: DbOpt = None,
+    name: Annotated[str, typer.Option(help="Crawl name: the same name resumes.")] = "crawl",
+    hosts: Annotated[list[str] | None, typer.Option("--hosts", help="Only these hosts "
+                     "(repeatable) [default: the seeds' registrable domains].")] = None,
+    max_depth: Annotated[int, typer.Option(min=0, help="Link hops from a seed.")] = 5,
+    max_pages: Annotated[int, typer.Option(min=0, help="Pages this run (0: no limit).")] = 1000,
+    include: Annotated[list[str] | None, typer.Option(help="Only URLs matching this regex "
+                       "(repeatable).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="Skip URLs matching this regex "
+                       "(repeatable).")] = None,
+    delay: Annotated[float, typer.Option(min=0, help="Seconds between requests to a host.")] = 1.0,
+    per_host: Annotated[int, typer.Option(min=1, help="Requests in flight per host.")] = 1,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight in all.")] = 32,
+    user_agent: Annotated[str | None, typer.Option(help="User-agent, with a contact URL.")] = None,
+    allow_net: AllowNetOpt = None,
+    map_host: Annotated[list[str] | None, typer.Option(help="HOST=ADDRESS:PORT: connect to "
+                        "ADDRESS for HOST (testing and demos; repeatable).", hidden=True)] = None,
+) -> None:
+    """Crawl politely from seed URLs into the index (robots.txt, per-host delays, sitemaps)."""
+    options: dict[str, Any] = {
+        "hosts": tuple(hosts or ()), "max_depth": max_depth, "max_pages": max_pages,
+        "include": tuple(include or ()), "exclude": tuple(exclude or ()), "min_delay": delay,
+        "per_host_concurrency": per_host, "global_concurrency": concurrency,
+    }
+    if user_agent:
+        options["user_agent"] = user_agent
+    with Progress(
+        SpinnerColumn(), TextColumn("[bold]crawl[/bold] {task.completed:,} pages"),
+        TextColumn("[cyan]{task.fields[rate]:,.1f} pages/s[/cyan]"),
+        TextColumn("queue {task.fields[queued]:,}, in flight {task.fields[flight]}, "
+                   "errors {task.fields[errors]:,}"),
+        console=err,
+    ) as bar:
+        task = bar.add_task("crawl", total=None, rate=0.0, queued=0, flight=0, errors=0)
+
+        def progress(p: CrawlProgress) -> None:
+            bar.update(task, completed=p.pages, rate=p.pages_per_second, queued=p.queued,
+                       flight=p.in_flight, errors=p.errors)
+
+        report = api.crawl(seeds, db=db, name=name, allow_net=allow_net or (),
+                           address_map=_address_map(map_host), progress=progress, **options)
+    _print_crawl(report)
+
+
+def _print_crawl(report: api.CrawlReport) -> None:
+    s = report.stats
+    out.print(f"crawled {s.pages:,} pages, {s.links:,} links in {s.seconds:.1f} s "
+              f"({s.pages / max(s.seconds, 1e-9):,.1f} pages/s), {s.bytes / 1e6:,.1f} MB")
+    out.print(f"  blocked by robots.txt {s.blocked_robots:,}, by the fetch guard "
+              f"{s.blocked_guard:,}; redirects {s.redirects:,}, retries {s.retries:,}")
+    if s.errors:
+        out.print("  errors: " + ", ".join(f"{k} {v:,}" for k, v in s.errors.most_common()))
+    if s.skipped:
+        out.print("  skipped: " + ", ".join(f"{k} {v:,}" for k, v in s.skipped.most_common()))
+    states = ", ".join(f"{k} {v:,}" for k, v in sorted(report.frontier.items()))
+    out.print(f"  frontier '{report.name}': {states}")
 
 
 @app.command()
