@@ -429,14 +429,28 @@ def demo(
         Path, typer.Option("--dir", help="Where the demo writes its files.")
     ] = Path("out/demo"),
     seed: Annotated[int, typer.Option(help="Seed of the generated sample web.")] = 7,
+    live: Annotated[bool, typer.Option(help="Also serve the sample web on loopback and crawl "
+                                       "it.")] = True,
 ) -> None:
-    """Build the sample web, write it as a WARC, ingest it and print a backlink profile."""
-    result = api.demo(directory, seed=seed)
+    """Build the sample web, ingest it as a WARC, crawl it live, print a backlink profile."""
+    with Progress(SpinnerColumn(), TextColumn("[bold]crawling the sample web[/bold] "
+                  "{task.completed:,} pages, queue {task.fields[queued]:,}"), console=err,
+                  transient=True) as bar:
+        task = bar.add_task("crawl", total=None, queued=0)
+
+        def progress(p: CrawlProgress) -> None:
+            bar.update(task, completed=p.pages, queued=p.queued)
+
+        result = api.demo(directory, seed=seed, live=live, crawl_progress=progress)
     out.print(f"sample web: {result.sites} sites, {result.pages} pages -> {result.warc}")
     out.print(
-        f"ingested {result.report.records:,} records: {result.report.pages:,} pages, "
+        f"ingested the WARC: {result.report.records:,} records, {result.report.pages:,} pages, "
         f"{result.report.links:,} links into {result.db} in {result.report.seconds:.2f} s"
     )
+    if result.crawl is not None:
+        out.print("crawled the same web live over HTTP on loopback (robots.txt, sitemaps, "
+                  "per-host delays):")
+        _print_crawl(result.crawl)
     _print_profile(result.profile)
     out.print(
         f"\nTry: linkatlas backlinks {result.profile.target.value} --db {result.db} --limit 20"

@@ -68,7 +68,7 @@ def forum(ctx: Context) -> SampleSite:
                                first=False, signature=sig))
         kit.page(d, f"{title} | Roasters Forum", f"<h1>{esc(title)}</h1>" + "".join(posts))
     kit.add(_oversized(kit))
-    robots = ("User-agent: *\nCrawl-delay: 2\nDisallow: /members/\nDisallow: /search\n"
+    robots = ("User-agent: *\nCrawl-delay: 1\nDisallow: /members/\nDisallow: /search\n"
               "Disallow: /*?sid=\n")
     return kit.finish(robots, tags=("forum", "crawl-delay", "oversized-page"))
 
