@@ -53,10 +53,11 @@ class Frontier(Protocol):
         """Put URLs a killed run had in flight back in the queue; how many."""
 
     def host_times(self) -> dict[str, float]:
-        """Last request time (``time.time()``) per host, from earlier runs."""
+        """Per host, the earliest time (``time.time()``) its next request may start, as
+        recorded by earlier runs (politeness right after a restart)."""
 
     def record_host_time(self, host: str, when: float) -> None:
-        """Persist the time of a request to ``host``."""
+        """Persist the earliest time the next request to ``host`` may start."""
 
     def pending(self) -> int:
         """How many URLs are queued."""
@@ -313,7 +314,7 @@ class Crawler:
                     continue
             elif job.kind == "page" and not c.respect_robots:
                 self._origin_seen(_origin(job.url))
-            self.frontier.record_host_time(host, time.time())
+            self.frontier.record_host_time(host, time.time() + self.sched.hosts[host].delay)
             task = asyncio.get_running_loop().create_task(self._run_job(host, job))
             self._tasks[task] = host
             task.add_done_callback(self._tasks.pop)
@@ -360,7 +361,7 @@ class Crawler:
                 backoff = self._handle(host, job, resp)
         finally:
             self.sched.done(host, backoff=backoff)
-            self.frontier.record_host_time(host, time.time())
+            self.frontier.record_host_time(host, time.time() + self.sched.hosts[host].delay)
 
     def _retry_wait(self, job: _Job, resp: _fetch.Response | _fetch.FetchFailed) -> float | None:
         """Seconds to back off before retrying ``job``; None when it must not be retried."""
@@ -429,7 +430,16 @@ class Crawler:
         elif job.kind == "page" and not self.scope.in_scope(canon, host):
             s.skipped["redirect-out-of-scope"] += 1
             self._finish(job, "done", resp.status, f"redirects out of scope to {canon[:200]}")
+        elif job.kind == "page" and job.entry is not None and canon == job.entry.url:
+            s.errors["redirect-loop"] += 1
+            self._finish(job, "failed", resp.status, f"redirect loop back to {canon[:200]}")
+        elif job.kind == "page" and canon in self._seen:
+            # The target is (or will be) fetched as a frontier URL of its own: following the
+            # redirect too would fetch the same page twice.
+            self._finish(job, "done", resp.status, f"redirects to a known URL {canon[:200]}")
         else:
+            if job.kind == "page":
+                self._seen.add(canon)
             self.sched.push(host, _Job(job.kind, canon, job.entry, 0, job.hops + 1, job.level),
                             first=True)
 
@@ -446,6 +456,12 @@ class Crawler:
             s.errors[f"http-{resp.status}"] += 1
         reason = resp.skipped_body or ("truncated" if resp.truncated else "")
         self._finish(job, state, resp.status, reason)
+        if job.url != entry.url:
+            # Reached through redirects: the frontier learns the final URL as fetched, in the
+            # same flush, so neither this run nor a resumed one fetches it again.
+            self._adds.append(FrontierEntry(job.url, urls.host(job.url), entry.depth, entry.url))
+            self._outcomes.append(FetchOutcome(job.url, state, resp.status,
+                                               f"reached by redirect from {entry.url[:200]}"))
         self._enqueue(links, job.url, entry.depth + 1)
 
     def _enqueue(self, links: Sequence[str], parent: str, depth: int) -> None:

@@ -49,12 +49,13 @@ class HostScheduler(Generic[J]):
             st = self.hosts[host] = HostState(self.min_delay)
         return st
 
-    def restore(self, last_starts: Mapping[str, float]) -> None:
-        """Apply last request times (``time.time()``) of a previous run to each host."""
+    def restore(self, not_before: Mapping[str, float]) -> None:
+        """Apply a previous run's earliest next start per host (``time.time()``, the delay that
+        host had, robots Crawl-delay included, already added)."""
         offset = time.time() - time.monotonic()
-        for host, when in last_starts.items():
+        for host, when in not_before.items():
             st = self.state(host)
-            st.next_start = max(st.next_start, when - offset + st.delay)
+            st.next_start = max(st.next_start, when - offset)
 
     def set_delay(self, host: str, delay: float) -> None:
         """Use ``delay`` (never below the minimum) between request starts to ``host``."""

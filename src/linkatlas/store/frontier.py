@@ -25,6 +25,10 @@ from linkatlas.store.arrow import links_to_arrow, pages_to_arrow
 if TYPE_CHECKING:
     from linkatlas.store.index import Index
 
+# A killed crawler's successor needs about this long to start; host times further ahead than
+# this (long Crawl-delays) are written at once rather than at the next flush.
+RESTART_GAP = 0.5
+
 _ENTRY_SCHEMA = pa.schema([
     ("url", pa.string()), ("host", pa.string()), ("depth", pa.int32()), ("parent", pa.string()),
     ("ord", pa.int64()),
@@ -98,7 +102,8 @@ class StoredFrontier:
         return int(row[0]) if row else 0
 
     def host_times(self) -> dict[str, float]:
-        """Last fetch time (time.time()) per host, as committed, for politeness on restart."""
+        """Per host, the earliest time (time.time()) of its next request, for politeness on
+        restart."""
         rows = self.index._con.execute(
             "SELECT host, last_fetch FROM crawl_hosts WHERE crawl = ?", [self.crawl]).fetchall()
         out = {r[0]: float(r[1]) for r in rows}
@@ -106,8 +111,12 @@ class StoredFrontier:
         return out
 
     def record_host_time(self, host: str, when: float) -> None:
-        """Remember when a host was last fetched (persisted at the next flush)."""
-        self._hosts[host] = when
+        """Remember when the next request to a host may start (persisted at the next flush;
+        at once when that is far enough ahead that a quick restart could otherwise beat it)."""
+        self._hosts[host] = max(when, self._hosts.get(host, 0.0))
+        if when - time.time() > RESTART_GAP:
+            self.index._con.execute(
+                "INSERT OR REPLACE INTO crawl_hosts VALUES (?, ?, ?)", [self.crawl, host, when])
 
     def pending(self) -> int:
         """Queued URLs, committed and buffered."""
