@@ -188,7 +188,7 @@ def capture(
 ) -> Capture:
     """The Capture of one archived response (a body cut at ``max_body`` is logged)."""
     if truncated:
-        log.warning("%s: body cut at %d bytes (max_body_bytes)", where, max_body)
+        log.info("%s: body cut at %d bytes (max_body_bytes)", where, max_body)
     return Capture(
         url=url, status=status, headers=headers, body=body, fetched_at=fetched,
         via=Source.WARC, observed_in=where, final_url=url,
