@@ -38,8 +38,10 @@ from linkatlas.model import (
 )
 from linkatlas.sources import open_path
 from linkatlas.sources.crawler import CrawlConfig, Crawler, CrawlProgress, CrawlStats
+from linkatlas.sources.fetch import Limits as FetchLimits
 from linkatlas.sources.guard import parse_allow_net
 from linkatlas.sources.robots import RobotsTxt, Verdict
+from linkatlas.sources.verify import Verification, verify_page
 from linkatlas.store import Index
 
 log = logging.getLogger("linkatlas")
@@ -315,6 +317,37 @@ def crawl(
         index.optimize(if_needed=True)
         return CrawlReport(name=name, stats=stats, frontier=frontier.counts(),
                            skipped_pages=skipped)
+
+
+# ---------------------------------------------------------------------------------- verify
+
+
+def verify(
+    page_url: str,
+    to: str | Target,
+    *,
+    allow_net: Sequence[str] = (),
+    address_map: dict[str, tuple[str, int]] | None = None,
+    follow_redirectors: bool = False,
+    timeout: float = 30.0,
+) -> Verification:
+    """Fetch one page (guarded) and say whether it links to ``to`` and passes credit.
+
+    A fetch failure (blocked URL, network, too many redirects) is a ``fetch-failed`` verdict,
+    not an exception; a bad target or page URL raises InputError.
+    """
+    tgt = to if isinstance(to, Target) else parse_target(to)
+    text = page_url.strip()
+    if "://" not in text:
+        text = "https://" + text  # as parse_target does for a URL without a scheme
+    if urls.parts(text) is None:
+        raise InputError(f"{page_url!r} is not a page URL (like https://example.com/page)")
+    if timeout <= 0:
+        raise InputError("--timeout must be positive")
+    limits = FetchLimits(connect=min(10.0, timeout), read=min(20.0, timeout), total=timeout)
+    return asyncio.run(verify_page(text, tgt, policy=parse_allow_net(allow_net),
+                                   address_map=address_map,
+                                   follow_redirectors=follow_redirectors, limits=limits))
 
 
 # ---------------------------------------------------------------------------------- queries

@@ -264,6 +264,77 @@ def _print_crawl(report: api.CrawlReport) -> None:
     out.print(f"  frontier '{report.name}': {states}")
 
 
+class VerifyFormat(enum.StrEnum):
+    """Output formats of ``verify``."""
+
+    table = "table"
+    json = "json"
+
+
+_VERIFY_HELP = (
+    "Fetch a page: does it link to the target, and does the link pass credit?\n\n"
+    "Exit codes: 0 a link passing credit; 1 links found but none passes credit (rel, robots, "
+    "canonical, status) or the target is reached only through a redirector; 3 no link to the "
+    "target; 5 the page could not be fetched (fetch guard, network, redirects); 2 usage error."
+)
+
+
+@app.command(help=_VERIFY_HELP)
+def verify(
+    page_url: Annotated[str, typer.Argument(help="The page that should link.")],
+    to: Annotated[str, typer.Option("--to", help="Target: a domain, host or URL.")],
+    fmt: Annotated[VerifyFormat, typer.Option("--format", "-f", help="table or json.")]
+    = VerifyFormat.table,
+    follow_redirectors: Annotated[bool, typer.Option(
+        "--follow-redirectors", help="Follow redirector and shortener links (HEAD, guarded) "
+        "to confirm where they land.")] = False,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds for the whole page fetch.")]
+    = 30.0,
+    allow_net: AllowNetOpt = None,
+    map_host: Annotated[list[str] | None, typer.Option(help="HOST=ADDRESS:PORT: connect to "
+                        "ADDRESS for HOST (testing and demos; repeatable).", hidden=True)] = None,
+) -> None:
+    """Fetch a page and say whether it links to a target (help and exit codes: _VERIFY_HELP)."""
+    result = api.verify(page_url, to, allow_net=allow_net or (),
+                        address_map=_address_map(map_host),
+                        follow_redirectors=follow_redirectors, timeout=timeout)
+    if fmt is VerifyFormat.json:
+        data = {**_jsonable(result), "redirected": result.redirected,
+                "exit_code": result.exit_code}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    elif result.verdict == "fetch-failed":
+        sys.stderr.write(f"error: cannot fetch {result.page_url}: {result.error}\n")
+    else:
+        _print_verification(result)
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
+
+
+_VERDICT_TEXT = {
+    "links": ("[green]links, passing credit[/green]", "links to"),
+    "links-no-credit": ("[yellow]links, no credit[/yellow]", "links to"),
+    "redirect-only": ("[yellow]redirect only[/yellow]", "reaches only through a redirector"),
+    "no-link": ("[red]no link[/red]", "does not link to"),
+}
+
+
+def _print_verification(v: Any) -> None:
+    label, words = _VERDICT_TEXT[v.verdict]
+    out.print(f"{label}: {v.final_url} {words} {v.target} (HTTP {v.status})", highlight=False)
+    for issue in v.issues:
+        out.print(Text(f"  ! {issue}"))
+    if not v.links:
+        return
+    table = Table(title_justify="left")
+    for name in ("anchor", "target url", "kind", "rel", "placement", "credit", "why not"):
+        table.add_column(name, overflow="fold")
+    for row in v.links:
+        target = row.target_url if not row.redirect_only else f"{row.target_url} via {row.href_url}"
+        table.add_row(Text(row.anchor), Text(target), row.kind, Text(row.rel), row.placement,
+                      "yes" if row.passes_credit else "no", Text("; ".join(row.reasons)))
+    out.print(table)
+
+
 @app.command()
 def backlinks(
     target: Annotated[str, typer.Argument(help="A domain, host or URL.")],
