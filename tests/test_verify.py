@@ -373,6 +373,7 @@ def test_cli_exit_codes_and_json(special: Special) -> None:
     assert row["anchor"] == "Target" and row["passes_credit"] is False
     assert row["reasons"] == ["X-Robots-Tag noindex (the page is not indexed)"]
     assert {"target_url", "kind", "rel", "placement", "redirect_only"} <= set(row)
+    assert row["context"] == "Read [Target] today."
 
 
 def test_cli_blocked_without_allow_net(special: Special) -> None:

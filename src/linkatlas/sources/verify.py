@@ -308,7 +308,8 @@ def _row(link: Link, target_url: str, page_reasons: list[str], redirect: bool) -
     reasons += page_reasons
     if redirect:
         reasons.append(f"redirect only (through {link.target_host})")
-    context = f"{link.context_before}[{link.anchor}]{link.context_after}".strip()
+    context = " ".join(t for t in (link.context_before, f"[{link.anchor}]",
+                                   link.context_after) if t)
     return FoundLink(
         target_url=target_url, href_url=link.target_url, anchor=link.anchor,
         kind=link.kind.value, rel=link.rel, placement=link.placement.value,
