@@ -29,8 +29,10 @@ class HeaderInfo:
     canonicals: list[str] = field(default_factory=list)
 
 
-def robots_nofollow(value: str) -> bool:
-    """Whether an X-Robots-Tag value says nofollow (or none) for us, not for another bot."""
+def robots_directives(value: str) -> set[str]:
+    """The X-Robots-Tag directives (lower-case) that apply to us: those with no agent, or for
+    googlebot/robots; rules addressed to another bot are left out."""
+    found: set[str] = set()
     agent: str | None = None
     for part in value.split(","):
         part = part.strip().lower()
@@ -38,11 +40,15 @@ def robots_nofollow(value: str) -> bool:
         if colon and " " not in head.strip() and head.strip() not in _COLON_DIRECTIVES:
             agent = head.strip()
             part = rest.strip()
-        if agent is not None and agent not in _OUR_AGENTS:
-            continue
-        if part in ("nofollow", "none"):
-            return True
-    return False
+        if agent is None or agent in _OUR_AGENTS:
+            found.add(part)
+    return found
+
+
+def robots_nofollow(value: str) -> bool:
+    """Whether an X-Robots-Tag value says nofollow (or none) for us, not for another bot."""
+    directives = robots_directives(value)
+    return "nofollow" in directives or "none" in directives
 
 
 def page_nofollow_from_meta(values: list[str]) -> bool:

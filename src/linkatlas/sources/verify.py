@@ -24,6 +24,7 @@ import aiohttp
 from linkatlas import urls
 from linkatlas.errors import BlockedURLError, FetchError
 from linkatlas.extract import links_from_page
+from linkatlas.extract.headers import robots_directives
 from linkatlas.model import Capture, Link, LinkKind, Page, Source, Target
 from linkatlas.sources import fetch as _fetch
 from linkatlas.sources import guard
@@ -46,10 +47,6 @@ SHORTENER_HOSTS = frozenset({
     "dlvr.it", "trib.al", "ift.tt", "fb.me", "amzn.to", "shorte.st", "adf.ly", "soo.gd",
 })
 _ROBOT_TOKENS = re.compile(r"[\s,;]+")
-_OUR_AGENTS = frozenset({"googlebot", "robots", "*"})
-_COLON_DIRECTIVES = frozenset(
-    {"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,17 +142,7 @@ def embedded_urls(url: str) -> list[str]:
 
 def header_directives(value: str) -> set[str]:
     """The X-Robots-Tag directives that apply to us (no agent, or googlebot/robots)."""
-    found: set[str] = set()
-    agent: str | None = None
-    for part in value.split(","):
-        part = part.strip().lower()
-        head, colon, rest = part.partition(":")
-        if colon and " " not in head.strip() and head.strip() not in _COLON_DIRECTIVES:
-            agent = head.strip()
-            part = rest.strip()
-        if agent is None or agent in _OUR_AGENTS:
-            found.add(part)
-    return found
+    return robots_directives(value)
 
 
 def meta_directives(value: str) -> set[str]:
