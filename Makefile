@@ -26,6 +26,7 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/crawl.py
 
 docs: $(STAMP)
 	$(BIN)/python -m linkatlas settings --markdown > docs/settings.md
