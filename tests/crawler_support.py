@@ -40,19 +40,23 @@ class MemoryFrontier:
             new += 1
         return new
 
-    def claim(self, limit: int, *, exclude_hosts: Collection[str] = ()) -> list[FrontierEntry]:
+    def claim(self, limit: int, *, exclude_hosts: Collection[str] = (),
+              per_host: int = 0) -> list[FrontierEntry]:
         self.claims += 1
         out: list[FrontierEntry] = []
         skipped: list[tuple[int, int, str]] = []
         excluded = set(exclude_hosts)
+        taken: dict[str, int] = {}
         while self._heap and len(out) < limit:
             item = heapq.heappop(self._heap)
             url = item[2]
             if self.state[url] != "queued":
                 continue
-            if self.entries[url].host in excluded:
+            host = self.entries[url].host
+            if host in excluded or (per_host and taken.get(host, 0) >= per_host):
                 skipped.append(item)
                 continue
+            taken[host] = taken.get(host, 0) + 1
             self.state[url] = "inflight"
             out.append(self.entries[url])
         for item in skipped:

@@ -70,3 +70,13 @@ def test_uncommitted_work_is_redone_after_a_crash(tmp_path: Path) -> None:
         assert front.counts() == {"done": 1, "queued": 2}
         assert front.host_times() == {"a.example": 456.0}
         assert index.frontier("other").pending() == 0  # crawls are separate
+
+
+def test_claims_can_be_capped_per_host(tmp_path: Path) -> None:
+    with Index(tmp_path / "f.duckdb") as index:
+        front = index.frontier("t")
+        front.add([entry(f"https://a.example/{i}") for i in range(10)]
+                  + [entry(f"https://b.example/{i}") for i in range(3)])
+        got = front.claim(8, per_host=2)
+        assert [e.url for e in got] == ["https://a.example/0", "https://a.example/1",
+                                        "https://b.example/0", "https://b.example/1"]

@@ -43,8 +43,10 @@ class Frontier(Protocol):
     def add(self, entries: Sequence[FrontierEntry]) -> int:
         """Queue URLs not seen before; how many were new."""
 
-    def claim(self, limit: int, *, exclude_hosts: Collection[str] = ()) -> list[FrontierEntry]:
-        """Move up to ``limit`` queued URLs to in flight, lowest (depth, order) first."""
+    def claim(self, limit: int, *, exclude_hosts: Collection[str] = (),
+              per_host: int = 0) -> list[FrontierEntry]:
+        """Move up to ``limit`` queued URLs to in flight, lowest (depth, order) first, at most
+        ``per_host`` of one host (0: no cap)."""
 
     def finish(self, outcomes: Sequence[FetchOutcome]) -> None:
         """Record what became of in-flight URLs."""
@@ -276,7 +278,8 @@ class Crawler:
             return 0  # enough work queued: claim in batches, not one URL at a time
         cap = 2 * c.per_host_concurrency + 2
         busy = [h for h, st in self.sched.hosts.items() if len(st.jobs) >= cap]
-        claimed = self.frontier.claim(want, exclude_hosts=busy)
+        # A cap per host keeps one big host from taking every claimed slot while others idle.
+        claimed = self.frontier.claim(want, exclude_hosts=busy, per_host=cap)
         self._claim_after = now + 0.2 if len(claimed) < want else 0.0
         self._open += len(claimed)
         for entry in claimed:

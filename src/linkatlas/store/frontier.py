@@ -69,16 +69,20 @@ class StoredFrontier:
                 new += 1
         return new
 
-    def claim(self, limit: int, *, exclude_hosts: Collection[str] = ()) -> list[FrontierEntry]:
-        """Queued URLs, lowest (depth, order) first, marked in flight; flushes when needed."""
+    def claim(self, limit: int, *, exclude_hosts: Collection[str] = (),
+              per_host: int = 0) -> list[FrontierEntry]:
+        """Queued URLs, lowest (depth, order) first, at most ``per_host`` per host (0: no cap),
+        marked in flight; flushes when needed."""
         if self._adds and (self._due() or not self._has_queued()):
             self.flush()
         excluded = list(exclude_hosts)
         con = self.index._con
         with self.index._transaction("claim frontier URLs"):
+            cap = (" QUALIFY row_number() OVER (PARTITION BY host ORDER BY depth, ord) <= "
+                   f"{int(per_host)}") if per_host > 0 else ""
             rows = con.execute(
                 "SELECT url, host, depth, parent, ord FROM frontier WHERE crawl = ? "
-                "AND state = 'queued' AND NOT list_contains(?, host) "
+                f"AND state = 'queued' AND NOT list_contains(?, host){cap} "
                 "ORDER BY depth, ord LIMIT ?", [self.crawl, excluded, limit]).fetchall()
             if rows:
                 con.execute(
