@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= out/demo
 
 .PHONY: demo test lint bench docs clean
@@ -10,8 +11,13 @@ DEMO_DIR ?= out/demo
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,bench,frames]'
+	$(BIN)/python -m pip install -q -e '.[dev,frames]'
 	touch $(STAMP)
+
+# The contenders of the benchmarks (BeautifulSoup, lxml, Scrapy) only where they are needed.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,bench,frames]'
+	touch $(BENCH_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m linkatlas demo --dir $(DEMO_DIR)
@@ -24,7 +30,7 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/crawl.py
 
