@@ -534,7 +534,7 @@ def settings_(
 ) -> None:
     """Show every setting with its value and where it comes from."""
     if markdown:
-        sys.stdout.write(_settings.markdown_table())
+        sys.stdout.write(_settings.markdown_page())
         return
     values = _settings.load()
     for s in _settings.SETTINGS:

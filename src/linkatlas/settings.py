@@ -91,6 +91,15 @@ def load(
     return values
 
 
+def markdown_page() -> str:
+    """The whole docs/settings.md page (``make docs`` writes it)."""
+    return (
+        "# Settings\n\nGenerated from `linkatlas.settings.SETTINGS` by `make docs`; a test keeps "
+        "it current.\nPrecedence: defaults, then `linkatlas.toml`, then `LINKATLAS_*` environment "
+        "variables, then command-line options.\n\n" + markdown_table()
+    )
+
+
 def markdown_table() -> str:
     """The settings table as Markdown, for docs/settings.md."""
     lines = ["| name | default | type | environment | help |", "|---|---|---|---|---|"]
