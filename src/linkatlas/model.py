@@ -282,3 +282,63 @@ class FetchOutcome:
     state: Literal["done", "failed", "blocked", "skipped"]
     status: int = 0
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GraphInfo:
+    """A stored link graph: its name (``index:domain``, ``import:ukwa``), level and size.
+
+    ``level`` is ``domain``, ``host``, ``page`` or ``node``; ``source`` says where the edges came
+    from (``index``, or the imported file); ``dropped`` counts input edges left out (self-loops,
+    duplicate pairs, links that pass no credit) by reason.
+    """
+
+    name: str
+    level: str
+    source: str
+    nodes: int
+    edges: int
+    built_at: _dt.datetime
+    options: str = ""
+    dropped: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorityRow:
+    """One node of a ranked graph: raw PageRank and harmonic centrality, score 0..100, rank."""
+
+    graph: str
+    id: int
+    name: str
+    pagerank: float
+    harmonic: float
+    score: float
+    rank: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """A referring node and the share of a node's incoming PageRank it provides."""
+
+    name: str
+    share: float
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Authority:
+    """A node's score explained: where it stands and which referring nodes give it authority.
+
+    ``if_link_from`` / ``pagerank_gain`` / ``score_gain`` answer "what would one more followed
+    link from that node change" (first-order estimate, docs/authority.md).
+    """
+
+    row: AuthorityRow
+    nodes: int
+    referring: int
+    contributors: tuple[Contribution, ...]
+    if_link_from: str | None = None
+    pagerank_gain: float | None = None
+    score_gain: float | None = None
+    already_linked: bool = False

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Literal
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from linkatlas.errors import StoreError
-from linkatlas.model import AnchorStat, Link, Page, Profile, RefDomain, Target
+from linkatlas.model import (
+    AnchorStat,
+    AuthorityRow,
+    GraphInfo,
+    Link,
+    Page,
+    Profile,
+    RefDomain,
+    Target,
+)
+from linkatlas.store import graph as _graph
 from linkatlas.store import io, queries, runs
 from linkatlas.store.arrow import (
     LINK_SCHEMA,
@@ -321,6 +333,91 @@ class Index:
         """Pages, links, distinct domains and runs in the index."""
         with translated("counts query", str(self.path)):
             return queries.counts(self._con)
+
+    # -- graphs and scores (store/graph.py, docs/authority.md) ----------------------------------
+
+    def _graphs_ready(self) -> None:
+        row = first(self._con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'graph_catalog'").fetchall())
+        if not row or not row[0]:
+            raise StoreError(f"index {self.path} has no graphs yet: run 'linkatlas rank' or "
+                             "'linkatlas graph import' first")
+
+    def build_graph(self, level: str, *, all_links: bool = False) -> GraphInfo:
+        """Build and store ``index:LEVEL`` (domain, host or page) from the links table."""
+        with self._transaction("build a graph"):
+            return _graph.build_index_graph(self._con, level, all_links=all_links)
+
+    def import_graph(self, graph: str, path: Path, *, level: str,
+                     fold: Callable[[str], str] | None = None, fold_name: str = "") -> GraphInfo:
+        """Import a two-column edge list as ``graph`` (replacing a graph of that name)."""
+        with self._transaction("import a graph"):
+            return _graph.import_edge_list(self._con, graph, path, level=level, fold=fold,
+                                           fold_name=fold_name)
+
+    def import_cc_graph(self, graph: str, vertices: Path, edges: Path, *,
+                        level: str) -> GraphInfo:
+        """Import a Common Crawl web-graph release (vertices and edges files) as ``graph``."""
+        with self._transaction("import a graph"):
+            return _graph.import_common_crawl(self._con, graph, vertices, edges, level=level)
+
+    def import_cc_ranks(
+        self, graph: str, path: Path, *,
+        score: Callable[[npt.NDArray[np.float64], int], npt.NDArray[np.float64]],
+        rank: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.int64]], version: int,
+    ) -> tuple[int, int]:
+        """Store a Common Crawl ranks file as the graph's scores; (matched, unknown) rows."""
+        with self._transaction("import ranks"):
+            return _graph.import_cc_ranks(self._con, graph, path, score=score, rank=rank,
+                                          version=version)
+
+    def graph_edges(self, graph: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int]:
+        """(src ids, dst ids, node count) of a stored graph."""
+        self._graphs_ready()
+        with translated("read a graph", str(self.path)):
+            return _graph.edges(self._con, graph)
+
+    def write_scores(self, graph: str, pagerank: npt.NDArray[np.float64],
+                     harmonic: npt.NDArray[np.float64], score: npt.NDArray[np.float64],
+                     rank: npt.NDArray[np.int64], version: int) -> None:
+        """Replace a graph's scores (arrays indexed by node id) in one transaction."""
+        ids = np.arange(len(pagerank), dtype=np.int64)
+        with self._transaction("write scores"):
+            _graph.write_scores(self._con, graph, ids, pagerank, harmonic, score, rank, version)
+
+    def graphs(self, graph: str | None = None) -> list[GraphInfo]:
+        """Stored graphs (or the one named)."""
+        self._graphs_ready()
+        with translated("list graphs", str(self.path)):
+            return _graph.catalog(self._con, graph)
+
+    def scores(self, graph: str, *, limit: int | None = None) -> list[AuthorityRow]:
+        """Scored nodes of a graph, best first."""
+        self._graphs_ready()
+        with translated("read scores", str(self.path)):
+            return _graph.score_rows(self._con, graph, limit)
+
+    def score(self, graph: str, name: str) -> AuthorityRow | None:
+        """The scores of one node of a graph, or None."""
+        self._graphs_ready()
+        with translated("read scores", str(self.path)):
+            return _graph.score_row(self._con, graph, name)
+
+    def pagerank_vector(self, graph: str, n: int) -> npt.NDArray[np.float64]:
+        """Stored PageRank of a graph's nodes, indexed by id."""
+        with translated("read scores", str(self.path)):
+            return _graph.pagerank_vector(self._con, graph, n)
+
+    def node_id(self, graph: str, name: str) -> int | None:
+        """The id of a named node of a graph, or None."""
+        self._graphs_ready()
+        with translated("read a graph", str(self.path)):
+            return _graph.node_ids(self._con, graph, name)
+
+    def node_names(self, graph: str, ids: npt.NDArray[np.int64]) -> list[str]:
+        """Names of node ids of a graph, in order."""
+        with translated("read a graph", str(self.path)):
+            return _graph.node_names(self._con, graph, ids)
 
 
 class _Transaction:

@@ -107,6 +107,20 @@ BOOKKEEPING_DDL: Sequence[str] = (
     """CREATE TABLE IF NOT EXISTS crawl_hosts (
         crawl VARCHAR NOT NULL, host VARCHAR NOT NULL, last_fetch DOUBLE NOT NULL,
         PRIMARY KEY (crawl, host))""",
+    # Link graphs (store/graph.py): built from the links table or imported, and their scores.
+    """CREATE TABLE IF NOT EXISTS graph_catalog (
+        name VARCHAR NOT NULL, level VARCHAR NOT NULL, source VARCHAR NOT NULL,
+        nodes BIGINT NOT NULL, edges BIGINT NOT NULL, options VARCHAR NOT NULL,
+        dropped VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS graph_nodes (graph VARCHAR NOT NULL, id BIGINT NOT NULL, "
+    "name VARCHAR NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS graph_edges (graph VARCHAR NOT NULL, src BIGINT NOT NULL, "
+    "dst BIGINT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS scores (
+        graph VARCHAR NOT NULL, id BIGINT NOT NULL, name VARCHAR NOT NULL,
+        pagerank DOUBLE NOT NULL, harmonic DOUBLE NOT NULL, score DOUBLE NOT NULL,
+        rank BIGINT NOT NULL, version INTEGER NOT NULL, method VARCHAR NOT NULL,
+        computed_at TIMESTAMPTZ NOT NULL)""",
 )
 
 _PID = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
