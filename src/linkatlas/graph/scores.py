@@ -1,14 +1,15 @@
 """Authority scores from raw PageRank: a 0..100 logarithmic scale and ranks (docs/authority.md).
 
-Version ``SCORE_VERSION`` of the formula, for a graph of ``n`` nodes and damping ``d``::
+Version ``SCORE_VERSION`` of the formula, for a graph of ``n`` nodes, damping ``d`` and
+dangling mass ``D`` (the PageRank held by nodes without out-links, spread evenly)::
 
-    floor = (1 - d) / n                       # PageRank of a node nobody links to
+    floor = (1 - d + d * D) / n               # PageRank of a node nobody links to
     score = 100 * clip(ln(pr / floor) / ln(1 / floor), 0, 1)
 
-``ln(1 / floor)`` is the scale: a node holding all the PageRank (pr = 1) would score 100, a node
-with no in-links about 0. It depends on ``n`` only (slowly, through its logarithm), never on which
-node is on top, so a node's score moves when its own share of authority moves, not when the
-leader changes. Pure numpy: arrays in, arrays out.
+A node with no in-links scores 0; a node holding all the PageRank (pr = 1) would score 100.
+The scale ``ln(1 / floor)`` depends on the graph's size (slowly, through its logarithm) and its
+dangling share, never on which node is on top, so a node's score moves when its own share of
+authority moves, not when the leader changes. Pure numpy: arrays in, arrays out.
 """
 
 from __future__ import annotations
@@ -23,27 +24,40 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-def _scale(n: int, damping: float) -> tuple[float, float]:
-    """The floor PageRank and ln(1 / floor) of a graph of ``n`` nodes."""
-    floor = (1.0 - damping) / max(n, 1)
-    return floor, max(float(np.log(1.0 / floor)), 1e-12)
+def floor(n: int, *, damping: float = DEFAULT_DAMPING, dangling_mass: float = 0.0) -> float:
+    """The PageRank of a node with no in-links in a graph of ``n`` nodes."""
+    mass = min(max(dangling_mass, 0.0), 1.0)
+    return (1.0 - damping + damping * mass) / max(n, 1)
 
 
-def scores(pagerank: npt.ArrayLike, *, n: int | None = None,
-           damping: float = DEFAULT_DAMPING) -> FloatArray:
+def dangling_mass(pagerank: npt.ArrayLike, out_degree: npt.ArrayLike) -> float:
+    """The PageRank held by nodes without out-links."""
+    pr = np.asarray(pagerank, dtype=np.float64)
+    return float(pr[np.asarray(out_degree) == 0].sum())
+
+
+def _scale(n: int, damping: float, dangling: float) -> tuple[float, float]:
+    low = floor(n, damping=damping, dangling_mass=dangling)
+    return low, max(float(np.log(1.0 / low)), 1e-12)
+
+
+def scores(pagerank: npt.ArrayLike, *, n: int | None = None, damping: float = DEFAULT_DAMPING,
+           dangling_mass: float = 0.0) -> FloatArray:
     """Scores 0..100 of raw PageRank values of a graph of ``n`` nodes (default: len(pagerank))."""
     pr = np.asarray(pagerank, dtype=np.float64)
     size = len(pr) if n is None else n
-    floor, scale = _scale(size, damping)
+    low, scale = _scale(size, damping, dangling_mass)
     with np.errstate(divide="ignore", invalid="ignore"):
-        raw = np.log(np.maximum(pr, 0.0) / floor) / scale
+        raw = np.log(np.maximum(pr, 0.0) / low) / scale
     return np.asarray(100.0 * np.clip(np.nan_to_num(raw, nan=0.0, neginf=0.0), 0.0, 1.0),
                       dtype=np.float64)
 
 
-def score_of(pagerank: float, n: int, *, damping: float = DEFAULT_DAMPING) -> float:
+def score_of(pagerank: float, n: int, *, damping: float = DEFAULT_DAMPING,
+             dangling_mass: float = 0.0) -> float:
     """The score of one raw PageRank value in a graph of ``n`` nodes."""
-    return float(scores(np.array([pagerank]), n=n, damping=damping)[0])
+    return float(scores(np.array([pagerank]), n=n, damping=damping,
+                        dangling_mass=dangling_mass)[0])
 
 
 def ranks(values: npt.ArrayLike) -> IntArray:
@@ -54,7 +68,10 @@ def ranks(values: npt.ArrayLike) -> IntArray:
     return np.asarray(higher + 1, dtype=np.int64)
 
 
-def score_change(pagerank: float, gain: float, n: int, *,
-                 damping: float = DEFAULT_DAMPING) -> float:
-    """How much a node's score moves when its PageRank moves by ``gain`` (same graph size)."""
-    return score_of(pagerank + gain, n, damping=damping) - score_of(pagerank, n, damping=damping)
+def score_change(pagerank: float, gain: float, n: int, *, damping: float = DEFAULT_DAMPING,
+                 dangling_mass: float = 0.0) -> float:
+    """How much a node's score moves when its PageRank moves by ``gain`` (same graph)."""
+    def at(value: float) -> float:
+        return score_of(value, n, damping=damping, dangling_mass=dangling_mass)
+
+    return at(pagerank + gain) - at(pagerank)

@@ -132,7 +132,8 @@ def _materialize(con: duckdb.DuckDBPyConnection, graph: str, level: str, source:
                               [graph]).fetchall())[0]
     edges = first(con.execute("SELECT count(*) FROM graph_edges WHERE graph = ?",
                               [graph]).fetchall())[0]
-    dropped = {**dropped, "self-loops": int(loops), "duplicate pairs": int(total) - int(edges)}
+    dropped = {**dropped, "self-loops": int(loops),
+               "duplicate pairs merged": int(total) - int(edges)}
     info = GraphInfo(name=graph, level=level, source=source, nodes=int(nodes), edges=int(edges),
                      built_at=_dt.datetime.now(_dt.UTC), options=json.dumps(options),
                      dropped=tuple((k, v) for k, v in dropped.items() if v))
@@ -164,8 +165,9 @@ def build_index_graph(con: duckdb.DuckDBPyConnection, level: str, *,
     withheld = 0
     if not all_links:
         withheld = first(con.execute(
-            f"SELECT count(DISTINCT ({col[0]}, {col[1]})) FROM links WHERE kind IN ({kinds})"
-            f"{external} AND NOT passes_credit").fetchall())[0]
+            f"SELECT count(*) FROM (SELECT 1 FROM links WHERE kind IN ({kinds}){external} "
+            f"AND {col[0]} <> {col[1]} GROUP BY {col[0]}, {col[1]} "
+            "HAVING NOT bool_or(passes_credit))").fetchall())[0]
     return _materialize(con, f"index:{level}", level, "index", {"all_links": all_links},
                         {"pairs with only links passing no credit": int(withheld)})
 
@@ -217,13 +219,15 @@ def import_common_crawl(con: duckdb.DuckDBPyConnection, graph: str, vertices: Pa
 
 
 def import_cc_ranks(con: duckdb.DuckDBPyConnection, graph: str, path: Path, *,
-                    score: Callable[[npt.NDArray[np.float64], int], npt.NDArray[np.float64]],
+                    score: Callable[[npt.NDArray[np.float64], int, float],
+                                    npt.NDArray[np.float64]],
                     rank: Callable[[npt.NDArray[np.float64]], Ids],
                     version: int) -> tuple[int, int]:
     """Store a Common Crawl ranks file's PageRank and harmonic values as the graph's scores.
 
-    ``score`` and ``rank`` turn raw PageRank into scores and ranks (the caller's formula, so
-    imported and computed scores agree). Returns (rows matched, rows naming unknown nodes).
+    ``score(pagerank, nodes, dangling_mass)`` and ``rank`` turn raw PageRank into scores and
+    ranks (the caller's formula, so imported and computed scores agree). Returns (rows
+    matched, rows naming no node of the graph).
     """
     _read_lines(con, path)
     header = first(con.execute(
@@ -251,10 +255,14 @@ def import_cc_ranks(con: duckdb.DuckDBPyConnection, graph: str, path: Path, *,
     got = con.execute("SELECT id, pagerank, harmonic FROM _graph_pairs ORDER BY id").fetchnumpy()
     nodes = first(con.execute("SELECT count(*) FROM graph_nodes WHERE graph = ?",
                               [graph]).fetchall())[0]
+    dangling = first(con.execute(
+        "SELECT coalesce(sum(p.pagerank), 0) FROM _graph_pairs p WHERE NOT EXISTS "
+        "(SELECT 1 FROM graph_edges e WHERE e.graph = ? AND e.src = p.id)", [graph]).fetchall())
     pr = np.asarray(got["pagerank"], dtype=np.float64)
+    mass = float(dangling[0]) / max(float(pr.sum()), 1e-300)
     write_scores(con, graph, np.asarray(got["id"], dtype=np.int64), pr,
-                 np.asarray(got["harmonic"], dtype=np.float64), score(pr, int(nodes)), rank(pr),
-                 version, method="imported")
+                 np.asarray(got["harmonic"], dtype=np.float64), score(pr, int(nodes), mass),
+                 rank(pr), version, method="imported")
     _drop_temps(con)
     return len(pr), int(total) - len(pr)
 

@@ -363,7 +363,7 @@ class Index:
 
     def import_cc_ranks(
         self, graph: str, path: Path, *,
-        score: Callable[[npt.NDArray[np.float64], int], npt.NDArray[np.float64]],
+        score: Callable[[npt.NDArray[np.float64], int, float], npt.NDArray[np.float64]],
         rank: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.int64]], version: int,
     ) -> tuple[int, int]:
         """Store a Common Crawl ranks file as the graph's scores; (matched, unknown) rows."""
