@@ -305,13 +305,14 @@ class GraphInfo:
 
 @dataclass(frozen=True, slots=True)
 class AuthorityRow:
-    """One node of a ranked graph: raw PageRank and harmonic centrality, score 0..100, rank."""
+    """One node of a ranked graph: raw PageRank and harmonic centrality (None when it was not
+    computed), score 0..100, rank."""
 
     graph: str
     id: int
     name: str
     pagerank: float
-    harmonic: float
+    harmonic: float | None
     score: float
     rank: int
     version: int

@@ -277,11 +277,13 @@ def edges(con: duckdb.DuckDBPyConnection, graph: str) -> tuple[Ids, Ids, int]:
 
 
 def write_scores(con: duckdb.DuckDBPyConnection, graph: str, ids: Ids,
-                 pagerank: npt.NDArray[np.float64], harmonic: npt.NDArray[np.float64],
+                 pagerank: npt.NDArray[np.float64], harmonic: npt.NDArray[np.float64] | None,
                  score: npt.NDArray[np.float64], rank: Ids, version: int, *,
                  method: str = "computed") -> None:
-    """Replace the graph's scores with these per-node arrays (one row per id)."""
-    table = pa.table({"id": ids, "pagerank": pagerank, "harmonic": harmonic, "score": score,
+    """Replace the graph's scores with these per-node arrays (one row per id; harmonic None:
+    not computed, stored as NULL)."""
+    hc = pa.nulls(len(ids), pa.float64()) if harmonic is None else pa.array(harmonic)
+    table = pa.table({"id": ids, "pagerank": pagerank, "harmonic": hc, "score": score,
                       "rank": rank})
     con.execute("DELETE FROM scores WHERE graph = ?", [graph])
     con.register("_scores_in", table)
@@ -299,7 +301,8 @@ _ROW = "graph, id, name, pagerank, harmonic, score, rank, version"
 
 def _row(r: tuple[object, ...]) -> AuthorityRow:
     return AuthorityRow(graph=str(r[0]), id=int(str(r[1])), name=str(r[2]),
-                        pagerank=float(str(r[3])), harmonic=float(str(r[4])),
+                        pagerank=float(str(r[3])),
+                        harmonic=None if r[4] is None else float(str(r[4])),
                         score=float(str(r[5])), rank=int(str(r[6])), version=int(str(r[7])))
 
 

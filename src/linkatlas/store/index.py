@@ -378,7 +378,7 @@ class Index:
             return _graph.edges(self._con, graph)
 
     def write_scores(self, graph: str, pagerank: npt.NDArray[np.float64],
-                     harmonic: npt.NDArray[np.float64], score: npt.NDArray[np.float64],
+                     harmonic: npt.NDArray[np.float64] | None, score: npt.NDArray[np.float64],
                      rank: npt.NDArray[np.int64], version: int) -> None:
         """Replace a graph's scores (arrays indexed by node id) in one transaction."""
         ids = np.arange(len(pagerank), dtype=np.int64)

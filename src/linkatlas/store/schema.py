@@ -118,7 +118,7 @@ BOOKKEEPING_DDL: Sequence[str] = (
     "dst BIGINT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS scores (
         graph VARCHAR NOT NULL, id BIGINT NOT NULL, name VARCHAR NOT NULL,
-        pagerank DOUBLE NOT NULL, harmonic DOUBLE NOT NULL, score DOUBLE NOT NULL,
+        pagerank DOUBLE NOT NULL, harmonic DOUBLE, score DOUBLE NOT NULL,
         rank BIGINT NOT NULL, version INTEGER NOT NULL, method VARCHAR NOT NULL,
         computed_at TIMESTAMPTZ NOT NULL)""",
 )
