@@ -30,7 +30,7 @@ LEVELS = ("domain", "host", "page")
 
 Ids = npt.NDArray[np.int64]
 
-_TEMPS = ("_graph_raw", "_graph_pairs", "_graph_names", "_graph_fold")
+_TEMPS = ("_graph_pairs", "_graph_names", "_graph_fold", "_graph_raw")
 
 
 def _sql_str(text: str) -> str:
@@ -38,12 +38,14 @@ def _sql_str(text: str) -> str:
 
 
 def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP VIEW IF EXISTS _graph_lines")
     for name in _TEMPS:
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def _read_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Whole lines of a (possibly gzipped) text file into ``_graph_raw``; rowid + 1 = line."""
+    """Whole lines of a (possibly gzipped) text file, as view ``_graph_lines(lineno, line)``."""
+    con.execute("DROP VIEW IF EXISTS _graph_lines")
     con.execute("DROP TABLE IF EXISTS _graph_raw")
     try:
         con.execute(
@@ -54,6 +56,10 @@ def _read_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise SourceError(f"{path}: cannot read as a text edge list: {first_line}") from exc
+    # Rows keep file order, but inside a transaction rowids start at a large offset.
+    base = first(con.execute("SELECT coalesce(min(rowid), 0) FROM _graph_raw").fetchall())[0]
+    con.execute("CREATE OR REPLACE TEMP VIEW _graph_lines AS SELECT rowid - "
+                f"{int(base)} + 1 AS lineno, line FROM _graph_raw")
 
 
 _DATA = "line IS NOT NULL AND trim(line) <> '' AND NOT starts_with(ltrim(line), '#')"
@@ -62,7 +68,7 @@ _DATA = "line IS NOT NULL AND trim(line) <> '' AND NOT starts_with(ltrim(line), 
 def _fail_at(con: duckdb.DuckDBPyConnection, path: Path, where: str, expected: str) -> None:
     """Raise SourceError naming the first line matching ``where`` (a malformed line), if any."""
     row = first(con.execute(
-        f"SELECT rowid + 1, line FROM _graph_raw WHERE {_DATA} AND ({where}) ORDER BY rowid "
+        f"SELECT lineno, line FROM _graph_lines WHERE {_DATA} AND ({where}) ORDER BY lineno "
         "LIMIT 1").fetchall())
     if row is not None:
         raise SourceError(f"{path}, line {row[0]}: expected {expected}, found {row[1][:200]!r}")
@@ -71,7 +77,7 @@ def _fail_at(con: duckdb.DuckDBPyConnection, path: Path, where: str, expected: s
 def _pairs_from_edge_list(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     """Parse ``_graph_raw`` into ``_graph_pairs(s, t)``; returns the format it recognised."""
     sample = first(con.execute(
-        f"SELECT line FROM _graph_raw WHERE {_DATA} ORDER BY rowid LIMIT 1").fetchall())
+        f"SELECT line FROM _graph_lines WHERE {_DATA} ORDER BY lineno LIMIT 1").fetchall())
     if sample is None:
         raise SourceError(f"{path}: no edges (the file is empty or only comments)")
     fields = "string_split(trim(line, ' '), chr(9))"
@@ -202,9 +208,9 @@ def import_common_crawl(con: duckdb.DuckDBPyConnection, graph: str, vertices: Pa
     _fail_at(con, edges, f"len({fields}) <> 2 OR TRY_CAST({fields}[1] AS BIGINT) IS NULL "
              f"OR TRY_CAST({fields}[2] AS BIGINT) IS NULL", "'from_id<TAB>to_id'")
     con.execute(f"CREATE TEMP TABLE _graph_pairs AS SELECT {fields}[1]::BIGINT AS a, "
-                f"{fields}[2]::BIGINT AS b, rowid AS r FROM _graph_raw WHERE {_DATA}")
+                f"{fields}[2]::BIGINT AS b, lineno AS r FROM _graph_lines WHERE {_DATA}")
     row = first(con.execute(
-        "SELECT p.r + 1, p.a, p.b FROM _graph_pairs p LEFT JOIN _graph_names x ON x.vid = p.a "
+        "SELECT p.r, p.a, p.b FROM _graph_pairs p LEFT JOIN _graph_names x ON x.vid = p.a "
         "LEFT JOIN _graph_names y ON y.vid = p.b WHERE x.vid IS NULL OR y.vid IS NULL "
         "ORDER BY p.r LIMIT 1").fetchall())
     if row is not None:
@@ -231,7 +237,7 @@ def import_cc_ranks(con: duckdb.DuckDBPyConnection, graph: str, path: Path, *,
     """
     _read_lines(con, path)
     header = first(con.execute(
-        "SELECT line FROM _graph_raw WHERE line IS NOT NULL ORDER BY rowid LIMIT 1").fetchall())
+        "SELECT line FROM _graph_lines WHERE line IS NOT NULL ORDER BY lineno LIMIT 1").fetchall())
     names = [h.strip().lstrip("#") for h in (header[0] if header else "").split("\t")]
     needed = ("harmonicc_val", "pr_val", "host_rev")
     if "host_rev" not in names and "domain_rev" in names:
@@ -241,7 +247,7 @@ def import_cc_ranks(con: duckdb.DuckDBPyConnection, graph: str, path: Path, *,
                           f"#harmonicc_val, #pr_val and #host_rev, found {names!r}")
     h, p, r = (names.index(n) + 1 for n in needed)
     fields = "string_split(line, chr(9))"
-    _fail_at(con, path, f"rowid > 0 AND (len({fields}) <> {len(names)} OR "
+    _fail_at(con, path, f"lineno > 1 AND (len({fields}) <> {len(names)} OR "
              f"TRY_CAST({fields}[{h}] AS DOUBLE) IS NULL OR "
              f"TRY_CAST({fields}[{p}] AS DOUBLE) IS NULL)",
              f"{len(names)} tab-separated columns as the header says")
@@ -249,9 +255,9 @@ def import_cc_ranks(con: duckdb.DuckDBPyConnection, graph: str, path: Path, *,
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _graph_pairs AS SELECT n.id, "
         f"{fields}[{p}]::DOUBLE AS pagerank, {fields}[{h}]::DOUBLE AS harmonic "
-        f"FROM _graph_raw JOIN graph_nodes n ON n.graph = ? AND n.name = {unrev} "
+        f"FROM _graph_lines JOIN graph_nodes n ON n.graph = ? AND n.name = {unrev} "
         f"WHERE {_DATA}", [graph])
-    total = first(con.execute(f"SELECT count(*) FROM _graph_raw WHERE {_DATA}").fetchall())[0]
+    total = first(con.execute(f"SELECT count(*) FROM _graph_lines WHERE {_DATA}").fetchall())[0]
     got = con.execute("SELECT id, pagerank, harmonic FROM _graph_pairs ORDER BY id").fetchnumpy()
     nodes = first(con.execute("SELECT count(*) FROM graph_nodes WHERE graph = ?",
                               [graph]).fetchall())[0]
