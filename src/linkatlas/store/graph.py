@@ -75,27 +75,33 @@ def _fail_at(con: duckdb.DuckDBPyConnection, path: Path, where: str, expected: s
 
 
 def _pairs_from_edge_list(con: duckdb.DuckDBPyConnection, path: Path) -> str:
-    """Parse ``_graph_raw`` into ``_graph_pairs(s, t)``; returns the format it recognised."""
-    sample = first(con.execute(
-        f"SELECT line FROM _graph_lines WHERE {_DATA} ORDER BY lineno LIMIT 1").fetchall())
+    """Parse the lines into ``_graph_pairs(s, t)``; returns the format it recognised."""
+    # Any data line tells the format (files are uniform), so no ordering is needed here.
+    sample = first(con.execute(f"SELECT line FROM _graph_raw WHERE {_DATA} LIMIT 1").fetchall())
     if sample is None:
         raise SourceError(f"{path}: no edges (the file is empty or only comments)")
-    fields = "string_split(trim(line, ' '), chr(9))"
     # The UK Web Archive host graph: 'year|source|target<TAB>count'.
     piped = len(sample[0].split("\t")[0].split("|")) == 3
     if piped:
-        _fail_at(con, path, f"len({fields}) <> 2 OR len(string_split({fields}[1], '|')) <> 3 "
-                 f"OR split_part({fields}[1], '|', 2) = '' OR split_part({fields}[1], '|', 3) = ''",
-                 "'year|source|target<TAB>count'")
-        s, t = (f"split_part({fields}[1], '|', {i})" for i in (2, 3))
+        parts = "string_split(f[1], '|')"
+        s, t = f"{parts}[2]", f"{parts}[3]"
+        ok = f"len(f) = 2 AND len({parts}) = 3"
+        expected = "'year|source|target<TAB>count'"
     else:
-        _fail_at(con, path, f"len({fields}) NOT IN (2, 3) OR trim({fields}[1]) = '' "
-                 f"OR trim({fields}[2]) = ''",
-                 "two tab-separated columns (source, target) and an optional weight")
-        s, t = f"{fields}[1]", f"{fields}[2]"
+        s, t = "f[1]", "f[2]"
+        ok = "len(f) IN (2, 3)"
+        expected = "two tab-separated columns (source, target) and an optional weight"
     con.execute("DROP TABLE IF EXISTS _graph_pairs")
-    con.execute(f"CREATE TEMP TABLE _graph_pairs AS SELECT trim({s}) AS s, trim({t}) AS t "
-                f"FROM _graph_raw WHERE {_DATA}")
+    # One pass splits every line; validity is kept per row so the first bad line can be named.
+    con.execute(
+        f"CREATE TEMP TABLE _graph_pairs AS SELECT lineno, s, t, ok AND s <> '' AND t <> '' "
+        f"AS ok FROM (SELECT lineno, trim({s}) AS s, trim({t}) AS t, {ok} AS ok FROM "
+        f"(SELECT lineno, string_split(trim(line, ' '), chr(9)) AS f FROM _graph_lines "
+        f"WHERE {_DATA}))")
+    bad = first(con.execute("SELECT min(lineno) FROM _graph_pairs WHERE ok IS NOT TRUE")
+                .fetchall())
+    if bad is not None and bad[0] is not None:
+        _fail_at(con, path, f"lineno = {int(bad[0])}", expected)
     return "ukwa" if piped else "tsv"
 
 
