@@ -551,6 +551,17 @@ GraphOpt = Annotated[str, typer.Option(
     "--graph", "-g", help="domain, host, page (the index's graphs) or an imported graph name.")]
 
 
+def _score_table(rows: list[Any], title: str) -> None:
+    """Scored nodes as a Rich table with readable numbers (CSV and JSON keep full precision)."""
+    table = Table(title=title, title_justify="left")
+    for name in ("rank", "name", "score", "pagerank", "harmonic"):
+        table.add_column(name, overflow="fold", justify="left" if name == "name" else "right")
+    for r in rows:
+        hc = "" if r.harmonic is None else f"{r.harmonic:,.4g}"
+        table.add_row(f"{r.rank:,}", Text(r.name), f"{r.score:.1f}", f"{r.pagerank:.4g}", hc)
+    out.print(table)
+
+
 @app.command("rank")
 def rank_(
     db: DbOpt = None,
@@ -582,8 +593,7 @@ def rank_(
                   f"{r.harmonic_seconds:.2f} s")
         for reason, count in g.dropped:
             out.print(f"  left out: {count:,} {reason}")
-        _emit(r.top, Format.table, ["rank", "name", "score", "pagerank", "harmonic"],
-              f"top of {g.name}")
+        _score_table(r.top, f"top of {g.name}")
 
 
 @app.command()
@@ -608,8 +618,12 @@ def authority(
               f"harmonic {row.harmonic if row.harmonic is None else f'{row.harmonic:.3g}'}; "
               f"score version {row.version})"))
     out.print(f"  {result.referring:,} referring node(s) pass it authority")
-    _emit(list(result.contributors), Format.table, ["name", "share", "score"],
-          "top contributors (share of incoming PageRank)")
+    table = Table(title="top contributors (share of incoming PageRank)", title_justify="left")
+    for col in ("name", "share", "score"):
+        table.add_column(col, overflow="fold")
+    for c in result.contributors:
+        table.add_row(Text(c.name), f"{100 * c.share:.1f}%", f"{c.score:.1f}")
+    out.print(table)
     if result.if_link_from is not None:
         if result.already_linked:
             out.print(f"{result.if_link_from} already links to {row.name}: one more link from "
@@ -662,7 +676,11 @@ def graph_ranks(
 ) -> None:
     """Every node of a graph with its raw PageRank, harmonic centrality, score and rank."""
     rows = api.graph_ranks(db=db, graph=graph, limit=limit)
-    _emit(rows, fmt, ["rank", "name", "score", "pagerank", "harmonic"], f"ranks of {graph}")
+    if fmt is Format.table:
+        _score_table(rows, f"ranks of {api.graph_name(graph)}")
+    else:
+        _emit(rows, fmt, ["graph", "id", "name", "pagerank", "harmonic", "score", "rank",
+                          "version"], "")
 
 
 @graph_app.command("list")
