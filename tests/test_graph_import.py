@@ -134,6 +134,20 @@ def test_common_crawl_release_synthetic(tmp_path: Path) -> None:
     assert [r.rank for r in rows] == [1, 2, 3, 3]
     wiki = api.authority("wikipedia.org", db=db, graph="cc", if_link_from="www.example.com")
     assert wiki.referring == 3 and wiki.already_linked
+    # the same release through the command line, into another index
+    from typer.testing import CliRunner
+
+    from linkatlas.cli import app
+
+    other = tmp_path / "cli.duckdb"
+    runner = CliRunner()
+    res = runner.invoke(app, ["graph", "import", str(edges), "--vertices", str(vertices),
+                              "--ranks", str(ranks), "--name", "cc", "--db", str(other)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["graph", "ranks", "--graph", "cc", "--db", str(other), "-f",
+                              "json"])
+    assert res.exit_code == 0, res.output
+    assert [r["name"] for r in json.loads(res.stdout)][:2] == ["wikipedia.org", "news.bbc.co.uk"]
     api.rank(db=db, graph="cc")
     recomputed = {r.name: r for r in api.graph_ranks(db=db, graph="cc")}
     assert abs(sum(r.pagerank for r in recomputed.values()) - 1.0) < 1e-9
