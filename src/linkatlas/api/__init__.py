@@ -1,0 +1,87 @@
+"""The public verbs of linkatlas: the one place that wires sources, extraction and the index.
+
+Every verb opens the index it is given (``db``; the ``db`` setting by default), does one thing
+and returns typed rows from ``linkatlas.model``. ``to_frame`` turns rows into a pandas or polars
+DataFrame for notebook users. One module per area: ``ingest``, ``crawl`` (and verify, robots
+checks), ``query``, ``graphs``, ``demo``.
+"""
+
+from __future__ import annotations
+
+from linkatlas.api._common import (
+    ARCHIVE_SUFFIXES,
+    parse_target,
+)
+from linkatlas.api._crawl import (
+    FOLLOW_KINDS,
+    CrawlReport,
+    crawl,
+    robots_check,
+    verify,
+)
+from linkatlas.api._demo import (
+    DemoResult,
+    demo,
+)
+from linkatlas.api._graphs import (
+    GRAPH_LEVELS,
+    GraphImport,
+    RankedGraph,
+    authority,
+    graph_import,
+    graph_name,
+    graph_ranks,
+    graphs,
+    rank,
+)
+from linkatlas.api._ingest import (
+    IngestProgress,
+    IngestReport,
+    expand_paths,
+    ingest,
+)
+from linkatlas.api._query import (
+    anchors,
+    backlinks,
+    counts,
+    export,
+    import_parquet,
+    outlinks,
+    profile,
+    refdomains,
+    to_frame,
+)
+
+__all__ = [
+    "ARCHIVE_SUFFIXES",
+    "FOLLOW_KINDS",
+    "GRAPH_LEVELS",
+    "CrawlReport",
+    "DemoResult",
+    "GraphImport",
+    "IngestProgress",
+    "IngestReport",
+    "RankedGraph",
+    "anchors",
+    "authority",
+    "backlinks",
+    "counts",
+    "crawl",
+    "demo",
+    "expand_paths",
+    "export",
+    "graph_import",
+    "graph_name",
+    "graph_ranks",
+    "graphs",
+    "import_parquet",
+    "ingest",
+    "outlinks",
+    "parse_target",
+    "profile",
+    "rank",
+    "refdomains",
+    "robots_check",
+    "to_frame",
+    "verify",
+]
