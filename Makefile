@@ -33,6 +33,7 @@ test: $(STAMP) lint
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/graph.py
 
 docs: $(STAMP)
 	$(BIN)/python -m linkatlas settings --markdown > docs/settings.md
