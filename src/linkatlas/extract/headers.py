@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
-from linkatlas.model import Capture
+from linkatlas.model import UTC, Capture
 
 # Robots directives that themselves contain a colon, so "name: value" is not a user agent.
 _COLON_DIRECTIVES = frozenset(
@@ -13,6 +14,8 @@ _COLON_DIRECTIVES = frozenset(
 )
 # Agents whose rules linkatlas applies: the rules search engines publish follow Googlebot's.
 _OUR_AGENTS = frozenset({"googlebot", "robots", "*"})
+# WARC-Date may carry more fractional digits than Python parses (nanoseconds).
+_FRACTION_RE = re.compile(r"\.(\d{6})\d+")
 _LINK_VALUE = re.compile(r"<([^>]*)>([^<]*)")
 _REL_PARAM = re.compile(r""";\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))""", re.IGNORECASE)
 
@@ -95,3 +98,17 @@ def header_info(capture: Capture) -> HeaderInfo:
     info.nofollow = any(robots_nofollow(v) for v in robots)
     info.canonicals = link_header_canonicals(links)
     return info
+
+
+def parse_warc_date(value: str | None) -> _dt.datetime | None:
+    """A WARC-Date (ISO 8601, W3C profile) as an aware UTC datetime, or None."""
+    if not value:
+        return None
+    text = _FRACTION_RE.sub(r".\1", value.strip())
+    try:
+        parsed = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)

@@ -18,7 +18,14 @@ from typing import Any
 
 from linkatlas import urls
 from linkatlas.extract.common import make_link
-from linkatlas.model import UTC, Extracted, Link, LinkKind, Page, Source
+from linkatlas.extract.headers import (
+    link_header_canonicals,
+    page_nofollow_from_meta,
+    parse_warc_date,
+    robots_nofollow,
+)
+from linkatlas.extract.html import refresh_target
+from linkatlas.model import Extracted, Link, LinkKind, Page, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +37,6 @@ class WatRecord:
 
 
 _WS = re.compile(r"\s+")
-_REFRESH_URL = re.compile(r"""^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)$""", re.IGNORECASE)
 _ALTERNATE_RELS = frozenset({"alternate", "amphtml"})
 _OTHER_RELS = frozenset({"next", "prev", "author", "me", "publisher", "shortlink"})
 _BODY_KINDS = {"A@/href": LinkKind.A, "AREA@/href": LinkKind.AREA}
@@ -58,36 +64,6 @@ def _get_ci(headers: Mapping[str, Any], name: str) -> str:
             if isinstance(value, list):
                 return ", ".join(v for v in value if isinstance(v, str))
             return _str(value)
-    return ""
-
-
-def _parse_date(value: str) -> _dt.datetime | None:
-    try:
-        parsed = _dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def _robots_nofollow(*values: str) -> bool:
-    for value in values:
-        for token in re.split(r"[\s,;:]+", value.lower()):
-            if token in ("nofollow", "none"):
-                return True
-    return False
-
-
-def _refresh_target(content: str) -> str:
-    match = _REFRESH_URL.match(content)
-    if match is None:
-        return ""
-    return match.group(1).strip().strip("'\"")
-
-
-def _link_header_canonical(value: str) -> str:
-    for part in value.split(","):
-        if "canonical" in part.lower() and "<" in part and ">" in part:
-            return part[part.index("<") + 1 : part.index(">")].strip()
     return ""
 
 
@@ -140,7 +116,7 @@ def from_wat_record(record: WatRecord) -> Extracted | None:
         return None
     raw_url = _str(warc.get("WARC-Target-URI")).strip().strip("<>")
     source = urls.try_normalize(raw_url) if raw_url else None
-    fetched = _parse_date(_str(warc.get("WARC-Date")))
+    fetched = parse_warc_date(_str(warc.get("WARC-Date")))
     try:
         status = int(_str(_obj(http.get("Response-Message")).get("Status")) or "x")
     except ValueError:
@@ -159,7 +135,7 @@ def from_wat_record(record: WatRecord) -> Extracted | None:
     ]
     meta_robots = ", ".join(robots).lower()
     x_robots = _get_ci(headers, "X-Robots-Tag")
-    nofollow = _robots_nofollow(meta_robots, x_robots)
+    nofollow = page_nofollow_from_meta(robots) or robots_nofollow(x_robots)
 
     base = source
     base_href = _str(head.get("Base"))
@@ -170,8 +146,7 @@ def from_wat_record(record: WatRecord) -> Extracted | None:
     location = _get_ci(headers, "Location")
     if 300 <= status < 400 and location:
         out.add(location, source, LinkKind.REDIRECT)
-    header_canonical = _link_header_canonical(_get_ci(headers, "Link"))
-    if header_canonical:
+    for header_canonical in link_header_canonicals([_get_ci(headers, "Link")])[:1]:
         out.add(header_canonical, source, LinkKind.CANONICAL, rel="canonical")
     for item in _list(head.get("Link")):
         rel = _str(item.get("rel"))
@@ -191,7 +166,7 @@ def from_wat_record(record: WatRecord) -> Extracted | None:
     if not has_refresh_path:
         for meta in metas:
             if _str(meta.get("http-equiv")).lower() == "refresh":
-                out.add(_refresh_target(_str(meta.get("content"))), base, LinkKind.REFRESH)
+                out.add(refresh_target(_str(meta.get("content"))) or "", base, LinkKind.REFRESH)
     for item in body_links:
         path = _str(item.get("path"))
         if path == "__meta_refresh__":

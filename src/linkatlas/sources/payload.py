@@ -15,6 +15,7 @@ import zlib
 
 import brotli  # type: ignore[import-untyped,unused-ignore]
 
+from linkatlas.extract.headers import parse_warc_date as parse_warc_date
 from linkatlas.model import UTC, Capture, Source, header_value
 
 log = logging.getLogger("linkatlas.sources")
@@ -23,7 +24,6 @@ Headers = tuple[tuple[str, str], ...]
 
 _STATUS_RE = re.compile(rb"^HTTP/\d+(?:\.\d+)?\s+(\d{3})")
 _CHUNK_SIZE_RE = re.compile(rb"[0-9A-Fa-f]+[ \t]*(?:;[^\r\n]*)?\r?\n")
-_FRACTION_RE = re.compile(r"\.(\d{6})\d+")
 
 
 class PayloadError(ValueError):
@@ -144,20 +144,6 @@ def decode_body(raw: bytes, headers: Headers, limit: int) -> tuple[bytes, bool]:
     if len(body) > limit:
         body, truncated = body[:limit], True
     return body, truncated
-
-
-def parse_warc_date(value: str | None) -> _dt.datetime | None:
-    """A WARC-Date (ISO 8601, W3C profile) as an aware UTC datetime, or None."""
-    if not value:
-        return None
-    text = _FRACTION_RE.sub(r".\1", value.strip())
-    try:
-        parsed = _dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def parse_arc_date(value: str) -> _dt.datetime | None:
