@@ -17,24 +17,37 @@ from dataclasses import dataclass
 
 from linkatlas.urls import registrable_domain
 
-# Vocabulary of commercial spam niches (finance, gambling, pharmacy, adult, replicas, SEO,
-# ringtones/downloads). Matched as substrings of the name's words, so keep entries >= 3 letters
-# and specific enough not to occur inside ordinary words.
+# Spam niches (finance, gambling, pharmacy, adult, replicas, link selling, downloads): the
+# vocabulary web-spam studies find over-represented in spam hostnames. Matched as substrings of
+# the name, so entries are specific enough not to occur inside ordinary words.
 SPAM_KEYWORDS: frozenset[str] = frozenset(
     {
         "loan", "loans", "credit", "debt", "mortgage", "remortgage", "refinance", "payday",
-        "cash", "insurance", "finance", "consolidation", "lender", "casino", "poker", "slots",
+        "cashadvance", "finance", "consolidation", "lender", "casino", "poker", "slots",
         "betting", "gambling", "bingo", "lottery", "roulette", "blackjack", "pills", "pharmacy",
         "viagra", "cialis", "levitra", "phentermine", "xanax", "valium", "tramadol", "meds",
-        "diet", "weightloss", "cheap", "discount", "bargain", "replica", "rolex", "porn", "sex",
-        "xxx", "adult", "escort", "escorts", "dating", "ringtone", "ringtones", "mp3",
-        "download", "downloads", "seo", "backlink", "links", "directory", "hosting", "deals",
-        "quotes", "compare", "holiday", "holidays", "hotel", "hotels", "rental", "hire", "car",
-        "cars", "phones", "mobile", "shop", "shopping", "store", "online", "free", "best", "top",
-        "gifts", "jewellery", "jewelry", "tickets", "travel", "flights", "cruise", "property",
-        "estate", "investment", "forex", "trading", "satellite", "navigation", "wholesale",
+        "weightloss", "replica", "rolex", "porn", "xxx", "escort", "escorts", "dating",
+        "ringtone", "ringtones", "mp3", "seo", "backlink", "links", "directory", "forex",
     }
 )
+
+# Sales bait: ordinary in shop names alone, a stuffing signal when stacked with other keywords.
+BAIT_KEYWORDS: frozenset[str] = frozenset(
+    {
+        "cheap", "discount", "bargain", "deals", "quotes", "compare", "shop", "shopping",
+        "online", "free", "best", "top", "wholesale", "download", "downloads", "insurance",
+        "cash", "sex", "adult", "diet", "mobile", "phones", "tickets", "travel", "flights",
+        "cruise", "holidays", "hotels", "jewellery", "jewelry", "satellite", "navigation", "4u",
+        "247", "investment", "trading",
+    }
+)
+
+# Second-level labels of registries that check eligibility (universities, government, health,
+# schools, military): registrations a spammer cannot buy, so names under them start trusted.
+RESTRICTED_SLDS: frozenset[str] = frozenset(
+    {"ac", "edu", "gov", "gob", "gouv", "govt", "mil", "nhs", "sch", "police", "mod", "k12"}
+)
+RESTRICTED_TLDS: frozenset[str] = frozenset({"edu", "gov", "mil", "int"})
 
 # TLDs whose registrations are dominated by abuse (Spamhaus "most abused TLDs" and Interisle's
 # phishing reports: free or near-free registrations); see docs/audit-hosts.md.
@@ -74,7 +87,9 @@ class HostFeatures:
     longest_consonant_run: int
     vowel_ratio: float
     entropy: float  # Shannon entropy (bits per character) of the registrable label
-    keywords: tuple[str, ...]  # spam-vocabulary words found in the name, longest first
+    keywords: tuple[str, ...]  # spam-niche words found in the name, longest first
+    bait: tuple[str, ...]  # sales-bait words found in the name
+    restricted: bool  # under a registry that checks eligibility (ac.uk, gov, nhs.uk, ...)
     is_ip: bool
     is_idn: bool
     www_variant: bool  # ww., www1., www-foo. and other near-www prefixes
@@ -90,6 +105,7 @@ class KnownHost:
     external_links: int = 0
     refdomains: int | None = None  # distinct domains linking in
     authority: float | None = None  # 0..100 authority score, if `linkatlas rank` was run
+    shared_tracking_hosts: int = 0  # other hosts carrying one of its analytics/ad IDs
     on_spam_list: bool = False
 
 
@@ -149,26 +165,38 @@ def _entropy(text: str) -> float:
     return -sum(n / total * math.log2(n / total) for n in counts.values())
 
 
-def _keywords(text: str) -> tuple[str, ...]:
-    # Greedy longest-first so "loans" is not also counted as "loan"; each word counted once.
+def _find(words: frozenset[str], text: str) -> tuple[str, ...]:
+    # Longest first, so "loans" is not also counted as "loan"; each word counted once.
     found: list[str] = []
-    for word in sorted(SPAM_KEYWORDS, key=len, reverse=True):
+    for word in sorted(words, key=lambda w: (-len(w), w)):
         if word in text and not any(word in longer for longer in found):
             found.append(word)
     return tuple(found)
 
 
+def _ip_features(name: str) -> HostFeatures:
+    return HostFeatures(
+        host=name, domain=name, label=name, suffix="", tld="", subdomain="",
+        host_length=len(name), label_length=len(name), depth=1, hyphens=0,
+        digits=sum(c.isdigit() for c in name), digit_runs=0, longest_consonant_run=0,
+        vowel_ratio=0.0, entropy=0.0, keywords=(), bait=(), restricted=False, is_ip=True,
+        is_idn=False, www_variant=False,
+    )
+
+
+def _unicode(name: str) -> str:
+    # Counted on the owner's spelling: punycode adds hyphens and digits of its own.
+    try:
+        return name.encode("ascii").decode("idna") if "xn--" in name else name
+    except UnicodeError:
+        return name.replace("xn--", "")
+
+
 def host_features(host: str) -> HostFeatures:
     """Measure a hostname (lower-cased; a port or trailing dot is ignored)."""
     name = clean_host(host) or host.strip().lower().rstrip(".")
-    if _is_ip(name):
-        return HostFeatures(
-            host=name, domain=name, label=name, suffix="", tld="", subdomain="",
-            host_length=len(name), label_length=len(name), depth=1, hyphens=0,
-            digits=sum(c.isdigit() for c in name), digit_runs=0, longest_consonant_run=0,
-            vowel_ratio=0.0, entropy=0.0, keywords=(), is_ip=True, is_idn=False,
-            www_variant=False,
-        )
+    if not name or _is_ip(name):
+        return _ip_features(name)
     domain = registrable_domain(name) or name
     label, _, suffix = domain.partition(".")
     sub = name[: -len(domain)].rstrip(".") if name != domain else ""
@@ -176,56 +204,64 @@ def host_features(host: str) -> HostFeatures:
     www_variant = bool(first) and _WWW_VARIANT_RE.match(first) is not None
     if sub == "www" or sub.startswith("www."):
         sub = sub[4:]
-    name_part = f"{sub}.{label}" if sub else label
-    plain = name_part.replace("xn--", "")  # the ACE prefix is not the owner's spelling
-    letters = [c for c in name_part if c.isalpha()]
-    vowels = sum(c in _VOWELS for c in letters)
-    consonant_runs = _CONSONANT_RUN_RE.findall(label.replace("xn--", ""))
+    spelled = _unicode(f"{sub}.{label}" if sub else label)
+    letters = [c for c in spelled if c.isalpha()]
+    squashed = spelled.replace("-", "").replace(".", " ")
+    consonant_runs = _CONSONANT_RUN_RE.findall(_unicode(label))
+    suffix_labels = suffix.split(".")
     return HostFeatures(
         host=name,
         domain=domain,
         label=label,
         suffix=suffix,
-        tld=name.rsplit(".", 1)[-1],
+        tld=suffix_labels[-1],
         subdomain=sub,
         host_length=len(name),
-        label_length=len(label),
+        label_length=len(_unicode(label)),
         depth=name.count(".") + 1,
-        hyphens=plain.count("-"),
-        digits=sum(c.isdigit() for c in name_part),
-        digit_runs=len(_DIGIT_RUN_RE.findall(name_part)),
+        hyphens=spelled.count("-"),
+        digits=sum(c.isdigit() for c in spelled),
+        digit_runs=len(_DIGIT_RUN_RE.findall(spelled)),
         longest_consonant_run=max((len(r) for r in consonant_runs), default=0),
-        vowel_ratio=vowels / len(letters) if letters else 0.0,
+        vowel_ratio=sum(c in _VOWELS for c in letters) / len(letters) if letters else 0.0,
         entropy=_entropy(label),
-        keywords=_keywords(name_part.replace("-", "").replace(".", " ")),
+        keywords=_find(SPAM_KEYWORDS, squashed),
+        bait=_find(BAIT_KEYWORDS, squashed),
+        restricted=suffix_labels[-1] in RESTRICTED_TLDS
+        or any(part in RESTRICTED_SLDS for part in suffix_labels[:-1]),
         is_ip=False,
         is_idn="xn--" in name,
         www_variant=www_variant,
     )
 
 
+def _keyword_points(f: HostFeatures) -> list[tuple[float, str]]:
+    words = f.keywords + f.bait
+    if len(words) >= 2:
+        pts = min(45.0, 18.0 * len(f.keywords) + 8.0 * len(f.bait))
+        return [(pts, "keyword-stuffed name: " + ", ".join(f"'{w}'" for w in words[:5]))]
+    if f.keywords:
+        return [(18.0, f"spam-niche keyword in name: '{f.keywords[0]}'")]
+    return [(6.0, f"sales keyword in name: '{f.bait[0]}'")] if f.bait else []
+
+
 def _points(f: HostFeatures) -> list[tuple[float, str]]:
     """(points, reason) for every spelling signal that fires."""
-    out: list[tuple[float, str]] = []
     if f.is_ip:
-        out.append((45.0, "the host is a bare IP address"))
-        return out
-    if f.keywords:
-        pts = min(45.0, 12.0 * len(f.keywords) + (8.0 if len(f.keywords) >= 2 else 0.0))
-        words = ", ".join(f"'{w}'" for w in f.keywords[:5])
-        noun = "keyword-stuffed name" if len(f.keywords) >= 2 else "commercial keyword in name"
-        out.append((pts, f"{noun}: {words}"))
-    if f.hyphens >= 2:
-        out.append((min(30.0, 8.0 * (f.hyphens - 1)), f"hostname has {f.hyphens} hyphens"))
+        return [(45.0, "the host is a bare IP address")]
+    out = _keyword_points(f)
+    if f.hyphens:
+        pts = min(30.0, 6.0 * f.hyphens)
+        out.append((pts, f"hostname has {f.hyphens} hyphen{'s' if f.hyphens > 1 else ''}"))
     if f.digits:
         pts = min(20.0, 4.0 + 2.0 * f.digits)
         out.append((pts, f"{f.digits} digit{'s' if f.digits > 1 else ''} in the name"))
-    if f.label_length > 15:
-        pts = min(20.0, 1.5 * (f.label_length - 15))
+    if f.label_length > 12:
+        pts = min(20.0, 1.5 * (f.label_length - 12))
         out.append((pts, f"long name: {f.label_length} characters"))
-    extra_levels = f.subdomain.count(".") + 1 if f.subdomain else 0
-    if extra_levels >= 2:
-        out.append((6.0 * extra_levels, f"{extra_levels} subdomain levels"))
+    levels = f.subdomain.count(".") + 1 if f.subdomain else 0
+    if levels >= 2:
+        out.append((6.0 * levels, f"{levels} subdomain levels"))
     if len(f.subdomain) > 20:
         out.append((15.0, f"very long subdomain: {len(f.subdomain)} characters"))
     if f.label_length >= 6 and (f.longest_consonant_run >= 5 or f.vowel_ratio < 0.2):
@@ -243,15 +279,23 @@ def _known_points(k: KnownHost) -> list[tuple[float, str]]:
     """(points, reason) for what the index knows; negative points are trust."""
     out: list[tuple[float, str]] = []
     if k.pages and k.words_per_page is not None and k.words_per_page < 150:
-        out.append((10.0, f"thin pages: {k.words_per_page:.0f} words per page over {k.pages}"))
+        noun = "page" if k.pages == 1 else "pages"
+        out.append((10.0, f"thin content: {k.words_per_page:.0f} words a page ({k.pages} {noun})"))
     if k.pages and k.external_links / k.pages >= 40:
-        per_page = k.external_links / k.pages
-        out.append((20.0, f"{per_page:.0f} outbound links to other sites per page"))
+        out.append((20.0, f"{k.external_links / k.pages:.0f} outbound links to other sites a page"))
+    if k.shared_tracking_hosts:
+        n = k.shared_tracking_hosts
+        out.append((min(30.0, 12.0 + 6.0 * n), f"shares an analytics ID with {n} other host(s)"))
     if k.authority is not None and k.authority >= 50:
         out.append((-20.0, f"authority score {k.authority:.0f}"))
     if k.refdomains is not None and k.refdomains >= 20:
         out.append((-10.0, f"linked from {k.refdomains} distinct domains"))
     return out
+
+
+# A name alone cannot prove a host clean, so an open registration starts at a few points; one
+# under an eligibility-checked registry starts at none and its other points are halved.
+BASE_POINTS = 5.0
 
 
 def score_host(host: str, *, known: KnownHost | None = None) -> HostScore:
@@ -261,7 +305,12 @@ def score_host(host: str, *, known: KnownHost | None = None) -> HostScore:
     reasons = [text for _, text in signals]
     if known is not None and known.on_spam_list:
         return HostScore(f.host, 100.0, ("on user spam list", *reasons))
-    total = max(0.0, sum(p for p, _ in signals))
+    total = sum(p for p, _ in signals)
+    if f.restricted:
+        total /= 2.0
+        reasons.append(f"registered under .{f.suffix}, which checks eligibility")
+    else:
+        total += BASE_POINTS
     # A saturating map keeps scores in 0..100 without ties at the top.
-    score = round(100.0 * (1.0 - math.exp(-total / 50.0)), 1)
+    score = round(100.0 * (1.0 - math.exp(-max(0.0, total) / 50.0)), 1)
     return HostScore(f.host, score, tuple(reasons))
