@@ -18,6 +18,7 @@ from linkatlas.model import (
     RefDomain,
     Target,
 )
+from linkatlas.report.csvout import FORMULA_PATTERN
 from linkatlas.store import Index
 
 
@@ -88,8 +89,13 @@ def export(
     path: str | Path | None = None,
     stream: BinaryIO | None = None,
     db: str | Path | None = None,
+    formula_guard: bool = True,
 ) -> int:
-    """Write the links or pages table as Parquet or CSV (CSV to ``stream`` when no path)."""
+    """Write the links or pages table as Parquet or CSV (CSV to ``stream`` when no path).
+
+    CSV text cells that a spreadsheet would run as a formula get a leading apostrophe
+    (``report.csvout``); ``formula_guard=False`` writes the stored text unchanged.
+    """
     if what not in ("links", "pages"):
         raise InputError(f"cannot export {what!r}: choose links or pages")
     if fmt not in ("parquet", "csv"):
@@ -97,7 +103,8 @@ def export(
     if path is None and (fmt != "csv" or stream is None):
         raise InputError("Parquet needs an output path (-o PATH)")
     with _reader(db) as index:
-        return index.export(what, Path(path) if path is not None else None, fmt, stream=stream)
+        return index.export(what, Path(path) if path is not None else None, fmt, stream=stream,
+                            formula_pattern=FORMULA_PATTERN if formula_guard else None)
 
 
 def import_parquet(

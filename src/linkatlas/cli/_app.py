@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as _dt
 import enum
@@ -18,6 +17,8 @@ from rich.console import Console
 from rich.progress import ProgressColumn, Task
 from rich.table import Table
 from rich.text import Text
+
+from linkatlas.report import csvout
 
 app = typer.Typer(
     name="linkatlas",
@@ -91,10 +92,7 @@ def _emit(rows: list[Any], fmt: Format, columns: list[str], title: str) -> None:
         return
     if fmt is Format.csv:
         names = [f.name for f in dataclasses.fields(rows[0])] if rows else columns
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(names)
-        for row in rows:
-            writer.writerow([_jsonable(getattr(row, n)) for n in names])
+        csvout.write_records(sys.stdout, rows, names)
         return
     table = Table(title=title, title_justify="left", show_lines=False)
     for name in columns:

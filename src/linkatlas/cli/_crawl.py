@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import enum
 import json
 import sys
@@ -25,6 +24,7 @@ from linkatlas.cli._app import (
     err,
     out,
 )
+from linkatlas.report import csvout
 from linkatlas.sources.crawler import CrawlProgress
 
 
@@ -179,6 +179,5 @@ def robots_check(
     if fmt is Format.json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
     else:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        names = list(rows[0])
+        csvout.write_rows(sys.stdout, names, ([r[n] for n in names] for r in rows))

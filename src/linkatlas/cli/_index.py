@@ -200,12 +200,17 @@ def export_(
         Path | None, typer.Option("--output", "-o", help="Output file; CSV goes to stdout if none.")
     ] = None,
     db: DbOpt = None,
+    csv_raw: Annotated[
+        bool, typer.Option("--csv-raw", help="CSV: write text exactly as stored, without the "
+                           "apostrophe that stops spreadsheets running formulas.")
+    ] = False,
 ) -> None:
     """Export the links or pages table as Parquet or CSV."""
     if output is None and fmt == "parquet":
         fmt = "csv"  # nothing to write Parquet to: CSV on standard output, as documented
     sys.stdout.flush()
-    n = api.export(what, fmt=fmt, path=output, stream=sys.stdout.buffer, db=db)  # type: ignore[arg-type]
+    n = api.export(what, fmt=fmt, path=output, stream=sys.stdout.buffer, db=db,  # type: ignore[arg-type]
+                   formula_guard=not csv_raw)
     if output is not None:
         out.print(f"wrote {n:,} {what} to {output}")
 

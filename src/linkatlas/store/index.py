@@ -199,10 +199,14 @@ class Index:
         fmt: Literal["parquet", "csv"] = "parquet",
         *,
         stream: BinaryIO | None = None,
+        formula_pattern: str | None = None,
     ) -> int:
-        """Write links or pages to a Parquet/CSV file, or CSV to a binary stream; rows written."""
+        """Write links or pages to a Parquet/CSV file, or CSV to a binary stream; rows written.
+
+        ``formula_pattern``: see ``store.io.export`` (CSV cells safe for spreadsheets).
+        """
         with translated("export", str(self.path)):
-            return io.export(self._con, what, path, fmt, stream)
+            return io.export(self._con, what, path, fmt, stream, formula_pattern)
 
     def optimize(self, *, if_needed: bool = False) -> bool:
         """Rewrite links sorted by target (and pages by URL); returns whether it ran.
