@@ -35,6 +35,7 @@ from linkatlas.store.arrow import (
     pages_to_arrow,
 )
 from linkatlas.store.frontier import StoredFrontier
+from linkatlas.store.hostinfo import HostStats, host_stats
 from linkatlas.store.merge import drop_temps, merge_batch
 from linkatlas.store.runs import RunInfo
 from linkatlas.store.schema import (
@@ -337,6 +338,11 @@ class Index:
         """Pages, links, distinct domains and runs in the index."""
         with translated("counts query", str(self.path)):
             return queries.counts(self._con)
+
+    def host_stats(self, hosts: Sequence[str]) -> list[HostStats]:
+        """What the index knows about each host (pages, words, referrers, shared IDs)."""
+        with translated("host facts query", str(self.path)):
+            return host_stats(self._con, hosts)
 
     # -- graphs and scores (store/graph.py, docs/authority.md) ----------------------------------
 
