@@ -101,7 +101,14 @@ class Link:
 
 @dataclass(slots=True, kw_only=True)
 class Page:
-    """What was fetched at one URL and what the page says about itself."""
+    """What was fetched at one URL and what the page says about itself.
+
+    ``ip`` is the server address when the source recorded it (crawl peer, WARC-IP-Address).
+    ``terms`` are the page's most frequent content words (lower case, stopwords out, most
+    frequent first), ``phrases`` the link-selling and commercial phrases found in its text,
+    ``template`` a fingerprint of its markup vocabulary (equal for pages built from one
+    template); ``extract.features`` fills them, the audit and the profile read them.
+    """
 
     url: str
     final_url: str
@@ -122,6 +129,10 @@ class Page:
     external_links: int = 0
     tracking_ids: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
+    ip: str = ""
+    terms: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    template: str = ""
     via: Source = Source.WARC
     observed_in: str = ""
 
@@ -143,6 +154,7 @@ class Capture:
     via: Source = Source.WARC
     observed_in: str = ""
     final_url: str = ""
+    ip: str = ""  # the server's address, when the source recorded it
 
     def header(self, name: str) -> str | None:
         """The first header of that name (case-insensitive), or None."""
@@ -194,10 +206,15 @@ PAGE_KEY: tuple[str, ...] = ("url",)
 
 @dataclass(slots=True)
 class Extracted:
-    """What extraction makes of one capture: the page record and its links, in page order."""
+    """What extraction makes of one capture: the page record and its links, in page order.
+
+    ``text`` is the page's visible body text as extraction saw it (it may hold private-use
+    marker characters around link text); ``extract.features`` reads it, nothing stores it.
+    """
 
     page: Page
     links: list[Link]
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,8 +257,81 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class Bucket:
+    """One slice of a profile split (a placement, a kind, an anchor class, a language, a TLD,
+    an authority band, a subnet): its links, referring domains and followed links."""
+
+    name: str
+    links: int
+    refdomains: int
+    followed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifiedAnchor:
+    """An anchor text pointing at a target, with its class (docs/profile.md)."""
+
+    anchor: str
+    kind: str
+    cls: str
+    links: int
+    refdomains: int
+
+
+@dataclass(frozen=True, slots=True)
+class SitewideGroup:
+    """One referring host that links to the target from a template position on most of its
+    pages: counted once in the editorial figures. ``host_pages`` is 0 when the index holds no
+    page records of the host (an imported link list)."""
+
+    host: str
+    domain: str
+    anchor: str
+    kind: str
+    placement: str
+    pages: int
+    host_pages: int
+    links: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class WeekCount:
+    """Referring domains gained (first link first seen) and lost (last live link gone) in the
+    week starting on ``week`` (a Monday, UTC)."""
+
+    week: _dt.date
+    new: int
+    lost: int
+
+
+@dataclass(frozen=True, slots=True)
+class VelocitySpike:
+    """A week whose new referring domains far exceed the baseline of the weeks before it."""
+
+    week: _dt.date
+    new: int
+    baseline: float
+    threshold: float
+    domains: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralRow:
+    """Referral visits from one referring domain to the target, where traffic data is known."""
+
+    domain: str
+    visits: int
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
-    """The backlink profile of a target at a glance."""
+    """The backlink profile of a target (sections defined in docs/profile.md).
+
+    Counts exclude internal links. ``links_once`` counts each sitewide group as one link.
+    ``authority_graph`` is the scored graph the authority bands come from ('' when no
+    ``linkatlas rank`` has run: every domain is then in the band "not scored").
+    """
 
     target: Target
     links: int
@@ -255,6 +345,31 @@ class Profile:
     top_refdomains: tuple[RefDomain, ...]
     top_anchors: tuple[AnchorStat, ...]
     top_pages: tuple[tuple[str, int], ...]
+    refhosts: int = 0
+    ref_pages: int = 0
+    ref_ips: int = 0
+    ref_subnets: int = 0
+    links_once: int = 0
+    rel: tuple[Bucket, ...] = ()
+    placements: tuple[Bucket, ...] = ()
+    kinds: tuple[Bucket, ...] = ()
+    subnets: tuple[Bucket, ...] = ()
+    brand: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    brand_inferred: bool = False
+    keywords_inferred: bool = False
+    anchor_classes: tuple[Bucket, ...] = ()
+    classified_anchors: tuple[ClassifiedAnchor, ...] = ()
+    languages: tuple[Bucket, ...] = ()
+    tlds: tuple[Bucket, ...] = ()
+    authority_graph: str = ""
+    authority: tuple[Bucket, ...] = ()
+    sitewide: tuple[SitewideGroup, ...] = ()
+    weeks: tuple[WeekCount, ...] = ()
+    spikes: tuple[VelocitySpike, ...] = ()
+    # None: no referral traffic data in the index; () : data, but no visits from these domains
+    referrals: tuple[ReferralRow, ...] | None = None
+    # Which sources saw the links and capture-recapture estimates (link_sources table) go here.
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,3 +458,187 @@ class Authority:
     pagerank_gain: float | None = None
     score_gain: float | None = None
     already_linked: bool = False
+
+
+@dataclass(slots=True, kw_only=True)
+class ImportedStat:
+    """One aggregate row of a third-party export that names no single link.
+
+    ``report`` is ``refdomain`` (a referring domain), ``anchor`` (an anchor text),
+    ``linked_page`` (a page of the target that gets links), ``linking_site`` or
+    ``linking_page`` (a site or page linking to the target, without the page it links to).
+    ``target`` is the property the export is about (a domain, host or URL, as ``Target.value``);
+    ``key`` is the domain, anchor, host or URL the row is about. ``links``, ``domains`` and
+    ``pages`` are the vendor's counts (0 when the export has none); see docs/imports.md.
+    """
+
+    target: str
+    via: Source
+    report: str
+    key: str
+    links: int = 0
+    domains: int = 0
+    pages: int = 0
+    first_seen: _dt.datetime = EPOCH
+    last_seen: _dt.datetime = EPOCH
+    observed_in: str = ""
+
+
+IMPORTED_STAT_COLUMNS: tuple[Column, ...] = columns_of(ImportedStat)
+IMPORTED_STAT_KEY: tuple[str, ...] = ("target", "via", "report", "key")
+IMPORTED_REPORTS: tuple[str, ...] = (
+    "refdomain", "anchor", "linked_page", "linking_site", "linking_page",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedLink:
+    """A link to an audit target with the page that carries it (None when not in the index)."""
+
+    link: Link
+    page: Page | None
+
+
+@dataclass(frozen=True, slots=True)
+class Referrer:
+    """One referring domain of an audit target and what the index knows about it.
+
+    Counts of ``links``/``followed``/``linking_pages``/``anchors`` are of its links to the
+    target; ``pages``, the per-page means and the distinct ``languages``, ``tracking_ids``,
+    ``templates``, ``ips`` and ``phrases`` are over all its indexed HTML pages. ``links_back``
+    counts links from the target to it; ``authority`` is its 0..100 domain score, None unranked.
+    """
+
+    domain: str
+    links: int
+    followed: int
+    linking_pages: int
+    anchors: int
+    pages: int
+    words_per_page: float
+    external_per_page: float
+    languages: tuple[str, ...] = ()
+    tracking_ids: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    ips: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    links_back: int = 0
+    authority: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SharedTrait:
+    """A tracking id, template print or server address that several referring domains share."""
+
+    kind: Literal["tracking_id", "template", "ip"]
+    value: str
+    domains: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditData:
+    """Everything the audit reads from the index about one target (``store.auditdata``).
+
+    ``interlinks`` are (source domain, target domain, links) among the referring domains;
+    ``target_terms`` the target site's terms with their summed rank weights; ``term_df`` the
+    document frequency of the terms involved over ``documents`` sampled pages.
+    """
+
+    target: Target
+    links: tuple[SourcedLink, ...]
+    referrers: tuple[Referrer, ...]
+    shared: tuple[SharedTrait, ...]
+    interlinks: tuple[tuple[str, str, int], ...]
+    target_terms: tuple[tuple[str, float], ...]
+    target_languages: tuple[tuple[str, int], ...]
+    target_titles: tuple[str, ...]
+    term_df: tuple[tuple[str, int], ...]
+    documents: int
+
+
+# -- referral traffic (sources.traffic, store.traffic, docs/traffic.md) ------------------------
+
+
+@dataclass(slots=True, kw_only=True)
+class Referral:
+    """Visits from one referrer to one landing page of a site over one period, from one file.
+
+    ``day`` and ``until`` are ISO dates (``YYYY-MM-DD``): the first and last day the row covers
+    (equal for daily rows; a GA4 export without a Date column covers its whole range). The
+    referrer is unknown (all three fields empty) for common-format logs and for direct hits
+    kept because they landed on a 404/410 page; ``referrer_url`` is empty when only the
+    referring host is known (GA4 session source). ``status`` is 0 when unknown (GA4).
+    ``via`` is ``log`` or ``ga4``; ``observed_in`` names the file and a fingerprint of its
+    first bytes, so re-reading a file (or its rotated copy) replaces its rows.
+    """
+
+    site: str
+    day: str
+    until: str
+    referrer_url: str
+    referrer_host: str
+    referrer_domain: str
+    landing_url: str
+    status: int
+    visits: int
+    via: str
+    observed_in: str
+
+
+REFERRAL_COLUMNS: tuple[Column, ...] = columns_of(Referral)
+REFERRAL_KEY: tuple[str, ...] = (
+    "site", "day", "until", "referrer_url", "referrer_host", "landing_url", "status", "via",
+    "observed_in",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferrerVisits:
+    """Referral visits to a target from one referring domain, and the days they span."""
+
+    domain: str
+    visits: int
+    referring_pages: int
+    landing_pages: int
+    first_day: _dt.date
+    last_day: _dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class ReferringPageVisits:
+    """Referral visits to a target from one referring page."""
+
+    referrer_url: str
+    domain: str
+    visits: int
+    landing_pages: int
+    first_day: _dt.date
+    last_day: _dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class LandingVisits:
+    """Visits to one landing page (with the status it answered): all, and those with a
+    known referrer, from how many referring domains."""
+
+    landing_url: str
+    status: int
+    visits: int
+    referred_visits: int
+    referring_domains: int
+    first_day: _dt.date
+    last_day: _dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class DeadPage:
+    """A landing page that answered 404 or 410 and still gets visits, with its top referrers."""
+
+    landing_url: str
+    status: int
+    visits: int
+    referred_visits: int
+    referring_domains: int
+    top_referrers: tuple[str, ...]
+    first_day: _dt.date
+    last_day: _dt.date

@@ -12,7 +12,7 @@ from linkatlas import settings as _settings
 from linkatlas import urls
 from linkatlas.api._common import _db, log, parse_target
 from linkatlas.errors import InputError
-from linkatlas.extract import links_from_page
+from linkatlas.extract import add_features, links_from_page
 from linkatlas.model import (
     Capture,
     FrontierEntry,
@@ -71,7 +71,7 @@ def crawl(
         def on_capture(capture: Capture, entry: FrontierEntry) -> list[str]:
             nonlocal skipped
             try:
-                result = links_from_page(capture, context_chars=chars)
+                result = add_features(links_from_page(capture, context_chars=chars), capture.body)
             except Exception:  # one hostile page costs itself, never the crawl
                 log.debug("extraction failed on %s", capture.url, exc_info=True)
                 skipped += 1

@@ -13,7 +13,7 @@ from typing import Any
 from linkatlas import settings as _settings
 from linkatlas.api._common import ARCHIVE_SUFFIXES, _db, log
 from linkatlas.errors import InputError, LinkatlasError, SourceError
-from linkatlas.extract import links_from_page
+from linkatlas.extract import add_features, links_from_page
 from linkatlas.extract.wat import WatRecord, from_wat_record
 from linkatlas.model import (
     Capture,
@@ -87,7 +87,7 @@ def _extracted(
         where = item.observed_in
         try:
             if isinstance(item, Capture):
-                yield links_from_page(item, context_chars=context_chars)
+                yield add_features(links_from_page(item, context_chars=context_chars), item.body)
             else:
                 result = from_wat_record(item)
                 if result is not None:

@@ -143,7 +143,7 @@ def links_from_page(capture: Capture, *, context_chars: int = 100) -> Extracted:
         fetched_at=capture.fetched_at, content_type=info.content_type,
         content_length=len(capture.body), x_robots_tag=info.x_robots_tag,
         language=language_tag(info.content_language), via=capture.via,
-        observed_in=capture.observed_in,
+        observed_in=capture.observed_in, ip=capture.ip,
     )
     builder = _Builder(capture, page, info.nofollow)
     if 300 <= capture.status < 400 and info.location:
@@ -155,9 +155,12 @@ def links_from_page(capture: Capture, *, context_chars: int = 100) -> Extracted:
         if target is not None:
             builder.add(target, LinkKind.CANONICAL)
             page.canonical = page.canonical or target
+    text = ""
     if not 300 <= capture.status < 400 and is_html(info.content_type, capture.body):
-        _HtmlPage(capture, page, builder, info, context_chars).run()
-    return Extracted(page, builder.links)
+        html_page = _HtmlPage(capture, page, builder, info, context_chars)
+        html_page.run()
+        text = html_page.text
+    return Extracted(page, builder.links, text)
 
 
 class _Builder:
@@ -232,6 +235,7 @@ class _HtmlPage:
         self.info = info
         self.context_chars = max(0, context_chars)
         self.emails: set[str] = set()
+        self.text = ""  # the visible body text, for Extracted.text
 
     def run(self) -> None:
         text, charset = decode(self.capture.body, self.info.content_type or None)
@@ -255,6 +259,7 @@ class _HtmlPage:
         self.page.word_count = words if buffer.strip() else 0
         self.emails |= emails_in_text(buffer)
         self.page.emails = tuple(sorted(self.emails))
+        self.text = buffer
 
     def _collect(self, tree: LexborHTMLParser) -> list[_Pending | tuple[str, LinkKind]]:
         """Every link element in document order; head data (base, title, robots, lang)."""

@@ -90,6 +90,9 @@ def records(web: SampleWeb, filename: str = "sample.warc.gz") -> Iterator[tuple[
         common = [("WARC-Record-ID", resp_id), ("WARC-Date", date),
                   ("WARC-Target-URI", page.url), ("WARC-Warcinfo-ID", info_id),
                   ("WARC-Payload-Digest", pdig)]
+        ip = web.ip_of(page.url.split("/")[2])
+        if ip:
+            common.append(("WARC-IP-Address", ip))
         original = seen.get(pdig) if page.body else None
         if original is not None:
             yield "revisit", _record(

@@ -140,6 +140,17 @@ class SampleWeb:
                 return site
         return None
 
+    def ip_of(self, host: str) -> str:
+        """The server address the archive records for a host (198.18.0.0/15, RFC 2544).
+
+        Every site has its own /24 except the link network, whose sites share one /24 (cheap
+        hosting bought together: the footprint the profile and the audit look for).
+        """
+        for i, site in enumerate(self.sites):
+            if site.host == host:
+                return f"198.19.77.{10 + i}" if site.role == "network" else f"198.18.{10 + i}.20"
+        return ""
+
     def by_role(self, role: str) -> tuple[SampleSite, ...]:
         """The sites that play ``role``."""
         return tuple(s for s in self.sites if s.role == role)

@@ -411,7 +411,8 @@ class Crawler:
     def _capture(self, url: str, final_url: str, resp: _fetch.Response) -> Capture:
         return Capture(url=url, status=resp.status, headers=resp.headers, body=resp.body,
                        fetched_at=_dt.datetime.now(_dt.UTC), via=Source.CRAWL,
-                       observed_in=f"crawl:{self.config.name}", final_url=final_url)
+                       observed_in=f"crawl:{self.config.name}", final_url=final_url,
+                       ip=resp.ip)
 
     def _redirect(self, job: _Job, resp: _fetch.Response) -> None:
         c, s = self.config, self.stats

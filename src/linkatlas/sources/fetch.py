@@ -78,6 +78,7 @@ class Response:
     truncated: bool = False
     skipped_body: str = ""  # why the body was not read ('' when it was)
     wire_bytes: int = 0
+    ip: str = ""  # the address the connection went to
 
 
 class _MappedResolver(guard.GuardedResolver):
@@ -174,6 +175,14 @@ async def fetch(session: aiohttp.ClientSession, url: str, limits: Limits, *,
         raise FetchFailed("invalid-url", f"cannot request {url[:100]!r}: {exc}") from None
 
 
+def _peer_ip(resp: aiohttp.ClientResponse) -> str:
+    """The server address of a live response ('' once the connection is gone)."""
+    conn = resp.connection
+    transport = conn.transport if conn is not None else None
+    peer = transport.get_extra_info("peername") if transport is not None else None
+    return str(peer[0]) if isinstance(peer, tuple) and peer else ""
+
+
 async def _fetch(session: aiohttp.ClientSession, url: str, limits: Limits,
                  want: tuple[str, ...] | None,
                  address_map: Mapping[str, tuple[str, int]] | None) -> Response:
@@ -181,7 +190,7 @@ async def _fetch(session: aiohttp.ClientSession, url: str, limits: Limits,
     async with session.get(target, allow_redirects=False) as resp:
         headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.raw_headers)
         status = resp.status
-        out = Response(url, status, headers, b"")
+        out = Response(url, status, headers, b"", ip=_peer_ip(resp))
         if status in REDIRECT_STATUSES:
             out.location = resp.headers.get("Location")
         if status in RETRY_STATUSES:

@@ -9,6 +9,7 @@ encoded is taken as already decoded; one that looks encoded but cannot be decode
 from __future__ import annotations
 
 import datetime as _dt
+import ipaddress
 import logging
 import re
 import zlib
@@ -170,12 +171,20 @@ def strip_uri(value: str | None) -> str:
 
 def capture(
     url: str, status: int, headers: Headers, body: bytes, fetched: _dt.datetime, where: str,
-    *, truncated: bool, max_body: int,
+    *, truncated: bool, max_body: int, ip: str = "",
 ) -> Capture:
     """The Capture of one archived response (a body cut at ``max_body`` is logged)."""
     if truncated:
         log.info("%s: body cut at %d bytes (max_body_bytes)", where, max_body)
     return Capture(
         url=url, status=status, headers=headers, body=body, fetched_at=fetched,
-        via=Source.WARC, observed_in=where, final_url=url,
+        via=Source.WARC, observed_in=where, final_url=url, ip=_ip_or_blank(ip),
     )
+
+
+def _ip_or_blank(text: str) -> str:
+    """A recorded server address in canonical form, or '' when it is not an IP address."""
+    try:
+        return str(ipaddress.ip_address(text.strip("[] "))) if text else ""
+    except ValueError:
+        return ""

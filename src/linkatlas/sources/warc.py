@@ -288,4 +288,4 @@ def _capture(
         if keys:
             cache.put(keys, (status, headers, body))
     yield payload.capture(url, status, headers, body, fetched, where, truncated=truncated,
-                          max_body=max_body)
+                          max_body=max_body, ip=(whead.get("WARC-IP-Address") or "").strip())

@@ -17,9 +17,17 @@ from typing import Any
 import duckdb
 
 from linkatlas.errors import StoreError, StoreLockedError
-from linkatlas.model import LINK_COLUMNS, LINK_KEY, PAGE_COLUMNS, PAGE_KEY, Column
+from linkatlas.model import (
+    LINK_COLUMNS,
+    LINK_KEY,
+    PAGE_COLUMNS,
+    PAGE_KEY,
+    REFERRAL_COLUMNS,
+    REFERRAL_KEY,
+    Column,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SQL_TYPES = {
     "str": "VARCHAR",
@@ -59,6 +67,8 @@ class TableSpec:
 LINKS = TableSpec("links", LINK_COLUMNS, LINK_KEY, "last_seen", "first_seen")
 PAGES = TableSpec("pages", PAGE_COLUMNS, PAGE_KEY, "fetched_at", None)
 SPECS = {"links": LINKS, "pages": PAGES}
+# Referral visits from access logs and GA4 exports (store/traffic.py, docs/traffic.md).
+REFERRALS = TableSpec("referrals", REFERRAL_COLUMNS, REFERRAL_KEY, "day", None)
 
 
 def first(rows: list[Any]) -> Any:
