@@ -3,7 +3,7 @@
 Every verb opens the index it is given (``db``; the ``db`` setting by default), does one thing
 and returns typed rows from ``linkatlas.model``. ``to_frame`` turns rows into a pandas or polars
 DataFrame for notebook users. One module per area: ``ingest``, ``crawl`` (and verify, robots
-checks), ``query``, ``graphs``, ``demo``.
+checks), ``query``, ``graphs``, ``hosts``, ``demo``.
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ from linkatlas.api._graphs import (
     graph_ranks,
     graphs,
     rank,
+)
+from linkatlas.api._hosts import (
+    parse_hosts,
+    read_hosts,
+    read_spam_list,
+    score_hosts,
 )
 from linkatlas.api._ingest import (
     IngestProgress,
@@ -77,11 +83,15 @@ __all__ = [
     "import_parquet",
     "ingest",
     "outlinks",
+    "parse_hosts",
     "parse_target",
     "profile",
     "rank",
+    "read_hosts",
+    "read_spam_list",
     "refdomains",
     "robots_check",
+    "score_hosts",
     "to_frame",
     "verify",
 ]

@@ -104,8 +104,8 @@ class KnownHost:
     outbound_links: int = 0
     external_links: int = 0
     refdomains: int | None = None  # distinct domains linking in
-    authority: float | None = None  # 0..100 authority score, if `linkatlas rank` was run
-    shared_tracking_hosts: int = 0  # other hosts carrying one of its analytics/ad IDs
+    authority: float | None = None  # 0..100 host authority score, if `linkatlas rank` was run
+    shared_tracking_domains: int = 0  # other domains carrying one of its analytics/ad IDs
     on_spam_list: bool = False
 
 
@@ -283,11 +283,12 @@ def _known_points(k: KnownHost) -> list[tuple[float, str]]:
         out.append((10.0, f"thin content: {k.words_per_page:.0f} words a page ({k.pages} {noun})"))
     if k.pages and k.external_links / k.pages >= 40:
         out.append((20.0, f"{k.external_links / k.pages:.0f} outbound links to other sites a page"))
-    if k.shared_tracking_hosts:
-        n = k.shared_tracking_hosts
-        out.append((min(30.0, 12.0 + 6.0 * n), f"shares an analytics ID with {n} other host(s)"))
-    if k.authority is not None and k.authority >= 50:
-        out.append((-20.0, f"authority score {k.authority:.0f}"))
+    if k.shared_tracking_domains:
+        n = k.shared_tracking_domains
+        noun = "domain" if n == 1 else "domains"
+        out.append((min(30.0, 12.0 + 6.0 * n), f"shares an analytics/ad ID with {n} other {noun}"))
+    if k.authority is not None and k.authority >= 25:
+        out.append((-15.0, f"host authority score {k.authority:.0f}"))
     if k.refdomains is not None and k.refdomains >= 20:
         out.append((-10.0, f"linked from {k.refdomains} distinct domains"))
     return out
@@ -296,6 +297,16 @@ def _known_points(k: KnownHost) -> list[tuple[float, str]]:
 # A name alone cannot prove a host clean, so an open registration starts at a few points; one
 # under an eligibility-checked registry starts at none and its other points are halved.
 BASE_POINTS = 5.0
+
+
+def listed(host: str, entries: frozenset[str]) -> bool:
+    """Whether the host, or a parent domain of it, is on a list of hosts and domains."""
+    name = host.lower().rstrip(".")
+    while name:
+        if name in entries:
+            return True
+        name = name.partition(".")[2]
+    return False
 
 
 def score_host(host: str, *, known: KnownHost | None = None) -> HostScore:
