@@ -317,14 +317,6 @@ class VelocitySpike:
 
 
 @dataclass(frozen=True, slots=True)
-class ReferralRow:
-    """Referral visits from one referring domain to the target, where traffic data is known."""
-
-    domain: str
-    visits: int
-
-
-@dataclass(frozen=True, slots=True)
 class Profile:
     """The backlink profile of a target (sections defined in docs/profile.md).
 
@@ -367,8 +359,11 @@ class Profile:
     sitewide: tuple[SitewideGroup, ...] = ()
     weeks: tuple[WeekCount, ...] = ()
     spikes: tuple[VelocitySpike, ...] = ()
-    # None: no referral traffic data in the index; () : data, but no visits from these domains
-    referrals: tuple[ReferralRow, ...] | None = None
+    # Referral visits (store/traffic.py): None when the index holds no traffic for the target.
+    referrals: tuple[ReferrerVisits, ...] | None = None
+    referral_visits: int = 0
+    referral_domains: int = 0
+    referral_domains_linking: int = 0
     # Which sources saw the links and capture-recapture estimates (link_sources table) go here.
 
 
@@ -642,3 +637,56 @@ class DeadPage:
     top_referrers: tuple[str, ...]
     first_day: _dt.date
     last_day: _dt.date
+
+
+@dataclass(slots=True, kw_only=True)
+class Sighting:
+    """One source's record of one link (source page -> target URL): when that source first and
+    last saw it. The ``link_sources`` table keeps one row per (source_url, target_url, via),
+    written with every link batch; see docs/sources.md."""
+
+    source_url: str
+    target_url: str
+    source_domain: str
+    target_host: str
+    target_domain: str
+    via: Source
+    first_seen: _dt.datetime
+    last_seen: _dt.datetime
+    observed_in: str = ""
+
+
+SIGHTING_COLUMNS: tuple[Column, ...] = columns_of(Sighting)
+SIGHTING_KEY: tuple[str, ...] = ("source_url", "target_url", "via")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSources:
+    """A backlink (source page -> target URL) and every source that saw it."""
+
+    source_url: str
+    target_url: str
+    seen: tuple[Sighting, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCoverage:
+    """What one source saw of a target's backlinks (unit: "backlinks" are source page ->
+    target URL pairs, "refdomains" referring domains) and a capture-recapture estimate of what
+    it misses. ``shared`` counts the items some other source also saw; ``estimate`` is the
+    Chapman estimate of the whole population from this source against all the others (None
+    when no other source saw anything of it), ``missed`` = estimate - seen, with ``low`` and
+    ``high`` the 95% interval of the estimate (docs/sources.md)."""
+
+    via: str
+    unit: str
+    seen: int
+    shared: int
+    others: int
+    union: int
+    estimate: float | None
+    missed: float | None
+    low: float | None
+    high: float | None
+    first_seen: _dt.datetime | None = None
+    last_seen: _dt.datetime | None = None

@@ -10,6 +10,7 @@ from typing import Any, BinaryIO, Literal
 from linkatlas import urls
 from linkatlas.api._common import _db, _reader, parse_target
 from linkatlas.errors import InputError
+from linkatlas.extract import anchors as anchors_mod
 from linkatlas.model import (
     AnchorStat,
     Link,
@@ -117,14 +118,30 @@ def import_parquet(
         return index.import_parquet(what, Path(path))
 
 
-def profile(target: str | Target, *, db: str | Path | None = None, top: int = 10) -> Profile:
-    """The backlink profile of a target: totals, rel split, placement, top domains and anchors."""
+def profile(
+    target: str | Target,
+    *,
+    db: str | Path | None = None,
+    top: int = 10,
+    brands: Sequence[str] = (),
+    keywords: Sequence[str] = (),
+) -> Profile:
+    """The full backlink profile of a target (docs/profile.md); brand names and keywords are
+    inferred from the target's own pages when not given."""
     tgt = target if isinstance(target, Target) else parse_target(target)
+    if top < 1:
+        raise InputError(f"top must be at least 1, got {top}")
+    given_brands = tuple(b.strip() for b in brands if b.strip())
+    given_keywords = tuple(k.strip() for k in keywords if k.strip())
     with _reader(db) as index:
-        return index.profile(tgt, top=top)
-
-
-
+        domain = urls.registrable_domain(urls.host(tgt.value)) if tgt.scope == "url" else (
+            urls.registrable_domain(tgt.value))
+        titles, terms = ([], []) if given_brands and given_keywords else index.site_texts(domain)
+        use_brands = given_brands or anchors_mod.infer_brand(domain, titles)
+        use_keywords = given_keywords or anchors_mod.infer_keywords(titles, terms, use_brands)
+        prof = index.profile(tgt, top=top, brands=use_brands, keywords=use_keywords)
+    return dataclasses.replace(prof, brand_inferred=not given_brands,
+                               keywords_inferred=not given_keywords)
 
 
 def to_frame(rows: Sequence[Any], library: Literal["pandas", "polars"] = "pandas") -> Any:

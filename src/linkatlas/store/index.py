@@ -23,9 +23,11 @@ from linkatlas.model import (
     Page,
     Profile,
     RefDomain,
+    ReferrerVisits,
     Target,
 )
 from linkatlas.store import graph as _graph
+from linkatlas.store import profile as _profile
 from linkatlas.store import io, queries, runs
 from linkatlas.store.arrow import (
     LINK_SCHEMA,
@@ -324,10 +326,18 @@ class Index:
         with translated("anchors query", str(self.path)):
             return queries.anchors(self._con, target, follow_only=follow_only, limit=limit)
 
-    def profile(self, target: Target, *, top: int = 10) -> Profile:
-        """The backlink profile of the target: totals, rel split, placement, top lists."""
+    def profile(self, target: Target, *, top: int = 10, brands: Sequence[str] = (),
+                keywords: Sequence[str] = (), referrals: Sequence[ReferrerVisits] = ()
+                ) -> Profile:
+        """The backlink profile of the target, every section (store/profile.py)."""
         with translated("profile query", str(self.path)):
-            return queries.profile(self._con, target, top=top)
+            return _profile.profile(self._con, target, top=top, brands=brands, keywords=keywords,
+                                    referrals=referrals)
+
+    def site_texts(self, domain: str) -> tuple[list[str], list[list[str]]]:
+        """Titles (home page first) and term lists of a domain's own pages."""
+        with translated("site texts query", str(self.path)):
+            return _profile.site_texts(self._con, domain)
 
     def outlinks(self, url: str, *, limit: int | None = None) -> list[Link]:
         """Links on the page ``url``, in page order."""

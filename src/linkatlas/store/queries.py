@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from linkatlas.errors import InputError
-from linkatlas.model import UTC, AnchorStat, Link, Placement, Profile, RefDomain, Target
+from linkatlas.model import UTC, AnchorStat, Link, Placement, RefDomain, Target
 from linkatlas.store.arrow import links_from_arrow
 from linkatlas.store.schema import LINKS, first, quote
 
@@ -131,34 +131,6 @@ def anchors(
     sql += _limit(limit, params)
     rows = con.execute(sql, params).fetchall()
     return [AnchorStat(anchor=r[0], links=r[1], refdomains=r[2], followed_links=r[3]) for r in rows]
-
-
-def profile(con: duckdb.DuckDBPyConnection, target: Target, *, top: int = 10) -> Profile:
-    """The backlink profile of the target, aggregated in SQL (internal links excluded)."""
-    where, params = _filters(target, follow_only=False)
-    row = first(con.execute(
-        f"""SELECT count(*), count(DISTINCT source_domain), count(*) FILTER (WHERE passes_credit),
-                   count(*) FILTER (WHERE nofollow), count(*) FILTER (WHERE sponsored),
-                   count(*) FILTER (WHERE ugc)
-            FROM links WHERE {where}""", params).fetchall())
-    assert row is not None  # an aggregate always returns one row
-
-    def tally(column: str) -> dict[str, int]:
-        rows = con.execute(
-            f"SELECT {column}, count(*) FROM links WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1",
-            params).fetchall()
-        return {r[0]: r[1] for r in rows}
-
-    pages = con.execute(
-        f"SELECT target_url, count(*) FROM links WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1 "
-        "LIMIT ?", [*params, top]).fetchall()
-    return Profile(
-        target=target, links=row[0], refdomains=row[1], followed=row[2], nofollow=row[3],
-        sponsored=row[4], ugc=row[5], by_placement=tally("placement"), by_kind=tally("kind"),
-        top_refdomains=tuple(refdomains(con, target, limit=top)),
-        top_anchors=tuple(anchors(con, target, limit=top)),
-        top_pages=tuple((r[0], r[1]) for r in pages),
-    )
 
 
 def outlinks(con: duckdb.DuckDBPyConnection, url: str, *, limit: int | None = None) -> list[Link]:
