@@ -235,68 +235,93 @@ def host_features(host: str) -> HostFeatures:
     )
 
 
-def _keyword_points(f: HostFeatures) -> list[tuple[float, str]]:
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One signal that fired: a stable name, its points (negative = trust) and a reason."""
+
+    name: str
+    points: float
+    reason: str
+
+
+def _keyword_signals(f: HostFeatures) -> list[Signal]:
     words = f.keywords + f.bait
     if len(words) >= 2:
         pts = min(45.0, 18.0 * len(f.keywords) + 8.0 * len(f.bait))
-        return [(pts, "keyword-stuffed name: " + ", ".join(f"'{w}'" for w in words[:5]))]
+        listed_words = ", ".join(f"'{w}'" for w in words[:5])
+        return [Signal("keywords", pts, f"keyword-stuffed name: {listed_words}")]
     if f.keywords:
-        return [(18.0, f"spam-niche keyword in name: '{f.keywords[0]}'")]
-    return [(6.0, f"sales keyword in name: '{f.bait[0]}'")] if f.bait else []
+        return [Signal("keywords", 18.0, f"spam-niche keyword in name: '{f.keywords[0]}'")]
+    return [Signal("keywords", 6.0, f"sales keyword in name: '{f.bait[0]}'")] if f.bait else []
 
 
-def _points(f: HostFeatures) -> list[tuple[float, str]]:
-    """(points, reason) for every spelling signal that fires."""
+def name_signals(f: HostFeatures) -> list[Signal]:
+    """The signals a hostname's spelling fires (see docs/audit-hosts.md for the weights)."""
     if f.is_ip:
-        return [(45.0, "the host is a bare IP address")]
-    out = _keyword_points(f)
+        return [Signal("ip", 45.0, "the host is a bare IP address")]
+    out = _keyword_signals(f)
     if f.hyphens:
-        pts = min(30.0, 6.0 * f.hyphens)
-        out.append((pts, f"hostname has {f.hyphens} hyphen{'s' if f.hyphens > 1 else ''}"))
+        s = "s" if f.hyphens > 1 else ""
+        out.append(Signal("hyphens", min(30.0, 6.0 * f.hyphens),
+                          f"hostname has {f.hyphens} hyphen{s}"))
     if f.digits:
-        pts = min(20.0, 4.0 + 2.0 * f.digits)
-        out.append((pts, f"{f.digits} digit{'s' if f.digits > 1 else ''} in the name"))
-    if f.label_length > 12:
-        pts = min(20.0, 1.5 * (f.label_length - 12))
-        out.append((pts, f"long name: {f.label_length} characters"))
+        s = "s" if f.digits > 1 else ""
+        out.append(Signal("digits", min(20.0, 4.0 + 2.0 * f.digits),
+                          f"{f.digits} digit{s} in the name"))
+    if f.label_length > 15:
+        out.append(Signal("length", min(15.0, 1.0 * (f.label_length - 15)),
+                          f"long name: {f.label_length} characters"))
     levels = f.subdomain.count(".") + 1 if f.subdomain else 0
     if levels >= 2:
-        out.append((6.0 * levels, f"{levels} subdomain levels"))
+        out.append(Signal("depth", 6.0 * levels, f"{levels} subdomain levels"))
     if len(f.subdomain) > 20:
-        out.append((15.0, f"very long subdomain: {len(f.subdomain)} characters"))
-    if f.label_length >= 6 and (f.longest_consonant_run >= 5 or f.vowel_ratio < 0.2):
-        out.append((15.0, f"random-looking name ({f.longest_consonant_run} consonants in a row)"))
+        out.append(Signal("long subdomain", 15.0,
+                          f"very long subdomain: {len(f.subdomain)} characters"))
+    # Short labels are mostly acronyms ("bhmv"), not machine-made names.
+    if f.label_length >= 8 and (f.longest_consonant_run >= 5 or f.vowel_ratio < 0.2):
+        out.append(Signal("random", 15.0, "random-looking name "
+                          f"({f.longest_consonant_run} consonants in a row)"))
     if f.tld in RISKY_TLDS:
-        out.append((15.0, f"TLD .{f.tld} is common among spam hosts"))
+        out.append(Signal("tld", 15.0, f"TLD .{f.tld} is common among spam hosts"))
     if f.is_idn:
-        out.append((8.0, "internationalised (punycode) name, a homograph risk"))
+        out.append(Signal("idn", 8.0, "internationalised (punycode) name, a homograph risk"))
     if f.www_variant:
-        out.append((6.0, "near-www prefix (ww, www1, www-...)"))
+        out.append(Signal("www variant", 6.0, "near-www prefix (ww, www1, www-...)"))
+    if f.restricted:
+        out.append(Signal("restricted", -15.0,
+                          f"registered under .{f.suffix}, which checks eligibility"))
     return out
 
 
-def _known_points(k: KnownHost) -> list[tuple[float, str]]:
-    """(points, reason) for what the index knows; negative points are trust."""
-    out: list[tuple[float, str]] = []
+def index_signals(k: KnownHost) -> list[Signal]:
+    """The signals what the index knows about a host fires; negative points are trust."""
+    out: list[Signal] = []
     if k.pages and k.words_per_page is not None and k.words_per_page < 150:
         noun = "page" if k.pages == 1 else "pages"
-        out.append((10.0, f"thin content: {k.words_per_page:.0f} words a page ({k.pages} {noun})"))
+        out.append(Signal("thin", 10.0,
+                          f"thin content: {k.words_per_page:.0f} words a page ({k.pages} {noun})"))
     if k.pages and k.external_links / k.pages >= 40:
-        out.append((20.0, f"{k.external_links / k.pages:.0f} outbound links to other sites a page"))
+        out.append(Signal("outlinks", 20.0, f"{k.external_links / k.pages:.0f} outbound links "
+                          "to other sites a page"))
     if k.shared_tracking_domains:
         n = k.shared_tracking_domains
         noun = "domain" if n == 1 else "domains"
-        out.append((min(30.0, 12.0 + 6.0 * n), f"shares an analytics/ad ID with {n} other {noun}"))
+        out.append(Signal("shared ids", min(30.0, 12.0 + 6.0 * n),
+                          f"shares an analytics/ad ID with {n} other {noun}"))
     if k.authority is not None and k.authority >= 25:
-        out.append((-15.0, f"host authority score {k.authority:.0f}"))
+        out.append(Signal("authority", -15.0, f"host authority score {k.authority:.0f}"))
     if k.refdomains is not None and k.refdomains >= 20:
-        out.append((-10.0, f"linked from {k.refdomains} distinct domains"))
+        out.append(Signal("refdomains", -10.0, f"linked from {k.refdomains} distinct domains"))
     return out
 
 
-# A name alone cannot prove a host clean, so an open registration starts at a few points; one
-# under an eligibility-checked registry starts at none and its other points are halved.
+# A name alone cannot prove a host clean, so every host starts at a few points (9.5 of 100).
 BASE_POINTS = 5.0
+
+
+def points_to_score(points: float) -> float:
+    """The 0..100 score of a points total (saturating, so no ties at the top)."""
+    return round(100.0 * (1.0 - math.exp(-max(0.0, BASE_POINTS + points) / 50.0)), 1)
 
 
 def listed(host: str, entries: frozenset[str]) -> bool:
@@ -312,16 +337,8 @@ def listed(host: str, entries: frozenset[str]) -> bool:
 def score_host(host: str, *, known: KnownHost | None = None) -> HostScore:
     """Score a hostname 0..100 for spam, with one short reason per signal that fired."""
     f = host_features(host)
-    signals = _points(f) + (_known_points(known) if known is not None else [])
-    reasons = [text for _, text in signals]
+    signals = name_signals(f) + (index_signals(known) if known is not None else [])
+    reasons = tuple(s.reason for s in signals)
     if known is not None and known.on_spam_list:
         return HostScore(f.host, 100.0, ("on user spam list", *reasons))
-    total = sum(p for p, _ in signals)
-    if f.restricted:
-        total /= 2.0
-        reasons.append(f"registered under .{f.suffix}, which checks eligibility")
-    else:
-        total += BASE_POINTS
-    # A saturating map keeps scores in 0..100 without ties at the top.
-    score = round(100.0 * (1.0 - math.exp(-max(0.0, total) / 50.0)), 1)
-    return HostScore(f.host, score, tuple(reasons))
+    return HostScore(f.host, points_to_score(sum(s.points for s in signals)), reasons)
