@@ -23,6 +23,13 @@ from linkatlas.api._demo import (
     DemoResult,
     demo,
 )
+from linkatlas.api._disavow import (
+    DisavowResult,
+    disavow_diff,
+    disavow_generate,
+    disavow_parse,
+    read_keep,
+)
 from linkatlas.api._graphs import (
     GRAPH_LEVELS,
     GraphImport,
@@ -64,6 +71,7 @@ __all__ = [
     "GRAPH_LEVELS",
     "CrawlReport",
     "DemoResult",
+    "DisavowResult",
     "GraphImport",
     "IngestProgress",
     "IngestReport",
@@ -74,6 +82,9 @@ __all__ = [
     "counts",
     "crawl",
     "demo",
+    "disavow_diff",
+    "disavow_generate",
+    "disavow_parse",
     "expand_paths",
     "export",
     "graph_import",
@@ -88,6 +99,7 @@ __all__ = [
     "profile",
     "rank",
     "read_hosts",
+    "read_keep",
     "read_spam_list",
     "refdomains",
     "robots_check",

@@ -1,0 +1,83 @@
+"""Disavow files: check one, compare two, write one from audit findings and a keep-list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from linkatlas.audit import disavow as _disavow
+from linkatlas.audit.disavow import DisavowDiff, DisavowEntry, DisavowFile, Problem
+from linkatlas.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class DisavowResult:
+    """A generated disavow file: its text, its entries, what was left out and why, and the
+    problems of the existing file it was merged with."""
+
+    text: str
+    entries: tuple[DisavowEntry, ...]
+    dropped: tuple[tuple[DisavowEntry, str], ...]
+    existing_problems: tuple[Problem, ...] = ()
+
+
+def _read(path: str | Path, what: str) -> bytes:
+    p = Path(path)
+    try:
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such {what}") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a folder, not a {what}") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+
+
+def disavow_parse(source: str | Path | bytes) -> DisavowFile:
+    """Parse a disavow file (a path, or its bytes) and check every line."""
+    data = source if isinstance(source, bytes) else _read(source, "disavow file")
+    return _disavow.parse(data)
+
+
+def disavow_diff(old: str | Path | bytes, new: str | Path | bytes) -> DisavowDiff:
+    """What changed, by meaning, from one disavow file to another."""
+    return _disavow.diff(disavow_parse(old), disavow_parse(new))
+
+
+def read_keep(values: Iterable[str | Path]) -> list[str]:
+    """Keep-list names: each value is a file of names (one a line, ``#`` comments) or a name."""
+    names: list[str] = []
+    for value in values:
+        path = Path(value)
+        if path.is_file():
+            text = _read(path, "keep-list file").decode("utf-8", "replace")
+            names.extend(line.strip() for line in text.splitlines())
+        elif isinstance(value, Path) or "/" in str(value) or str(value).endswith(".txt"):
+            raise InputError(f"{value}: no such keep-list file")
+        else:
+            names.append(str(value))
+    return names
+
+
+def disavow_generate(
+    target: str,
+    *,
+    candidates: Iterable[DisavowEntry | tuple[str, str]],
+    keep: Iterable[str | Path] = (),
+    existing: str | Path | bytes | DisavowFile | None = None,
+) -> DisavowResult:
+    """A disavow file for ``target`` from (domain-or-URL, reason) candidates, minus the
+    keep-list (names or files of names), merged with an existing file when given."""
+    old = existing if isinstance(existing, DisavowFile) or existing is None else disavow_parse(
+        existing)
+    plan = _disavow.plan(candidates, keep=read_keep(keep), existing=old)
+    domains = sum(1 for e in plan.entries if e.kind == "domain")
+    header = [f"Disavow file for {target} written by linkatlas",
+              f"{domains} domains, {len(plan.entries) - domains} URLs"]
+    return DisavowResult(
+        text=_disavow.render(plan.entries, header=header),
+        entries=plan.entries,
+        dropped=plan.dropped,
+        existing_problems=old.problems if old is not None else (),
+    )

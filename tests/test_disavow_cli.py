@@ -1,0 +1,99 @@
+"""disavow validate / diff through the CLI, and disavow_generate through the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import fixture_path
+from linkatlas import api
+from linkatlas.audit import disavow as d
+from linkatlas.cli import app
+from linkatlas.report import csvout
+
+DATA = Path(__file__).parent / "data" / "disavow"
+runner = CliRunner()
+
+
+def test_validate_prints_line_numbers_and_exits_1() -> None:
+    path = DATA / "with-problems.txt"
+    res = runner.invoke(app, ["disavow", "validate", str(path)])
+    assert res.exit_code == 1
+    lines = [x for x in res.stdout.splitlines() if x.startswith(f"{path}:")]
+    assert [x.split(":")[1] for x in lines[:3]] == ["3", "5", "6"]
+    assert "error" in lines[0] and "warning" in lines[1] and "not an http or https URL" in lines[2]
+    data = json.loads(runner.invoke(app, ["disavow", "validate", str(path), "-f", "json"]).stdout)
+    assert data["domains"] == 2 and data["urls"] == 1
+    assert [p["line"] for p in data["problems"]] == [3, 5, 6]
+
+
+def test_validate_clean_file_exits_0(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.txt"
+    clean.write_text("# fine\ndomain:a.example\nhttps://b.example/x\n", encoding="utf-8")
+    res = runner.invoke(app, ["disavow", "validate", str(clean)])
+    assert res.exit_code == 0, res.output
+    assert "1 domains, 1 URLs" in res.stdout
+
+
+def test_validate_missing_file_is_one_line_error(tmp_path: Path) -> None:
+    res = subprocess.run([sys.executable, "-m", "linkatlas", "disavow", "validate",
+                          str(tmp_path / "none.txt")], capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert res.returncode == 2
+    assert res.stderr.strip().count("\n") == 0 and "no such disavow file" in res.stderr
+
+
+def test_validate_real_file_summary() -> None:
+    path = fixture_path("spam/disavow-turkish-tech/disavow.txt")
+    res = runner.invoke(app, ["disavow", "validate", str(path), "-f", "csv"])
+    assert res.exit_code == 1  # warnings only: entries covered by other lines
+    rows = list(csvout.read_rows(io.StringIO(res.stdout)))
+    assert rows[0] == ["line", "severity", "message"] and len(rows) == 1 + 1_624
+    assert {r[1] for r in rows[1:]} == {"warning"}
+
+
+def test_diff_cli_formats(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("# r\ndomain:a.example\ndomain:gone.example\n", encoding="utf-8")
+    new.write_text("# r\ndomain:A.EXAMPLE.\n# =cmd|' /C calc'!A0\ndomain:n.example\n",
+                   encoding="utf-8")
+    res = runner.invoke(app, ["disavow", "diff", str(old), str(new), "-f", "csv"])
+    assert res.exit_code == 1
+    raw = list(csv.reader(io.StringIO(res.stdout)))
+    assert raw[1][4].startswith("'=")  # a hostile reason does not run in a spreadsheet
+    rows = list(csvout.read_rows(io.StringIO(res.stdout)))
+    assert rows[1:] == [["added", "domain", "n.example", "", "=cmd|' /C calc'!A0"],
+                        ["removed", "domain", "gone.example", "r", ""]]
+    same = runner.invoke(app, ["disavow", "diff", str(old), str(old)])
+    assert same.exit_code == 0 and "0 added, 0 removed" in same.stdout
+
+
+def test_generate_api_merges_keeps_and_validates(tmp_path: Path) -> None:
+    existing = tmp_path / "old.txt"
+    existing.write_text("# checked by hand\ndomain:manual.example\ndomain:friend.example\n",
+                        encoding="utf-8")
+    keep = tmp_path / "keep.txt"
+    keep.write_text("# partners\nfriend.example\n", encoding="utf-8")
+    result = api.disavow_generate(
+        "target.example",
+        candidates=[("spam.example", "toxic: exact-match anchors from a link network"),
+                    ("https://spam.example/p", "paid"), ("partner.example", "low score")],
+        keep=[keep, "partner.example"], existing=existing,
+    )
+    parsed = d.parse(result.text)
+    assert parsed.problems == ()
+    assert parsed.domains() == {"manual.example", "spam.example"}
+    assert {e.value: e.reason for e in parsed.entries}["manual.example"] == "checked by hand"
+    assert result.text.startswith("# Disavow file for target.example written by linkatlas\n")
+    assert {e.value for e, _ in result.dropped} == {
+        "friend.example", "partner.example", "https://spam.example/p"}
+    again = api.disavow_generate("target.example", candidates=[
+        ("https://spam.example/p", "paid"), ("spam.example", "toxic: exact-match anchors from a "
+         "link network")], keep=[keep, "partner.example"], existing=existing)
+    assert again.text == result.text  # byte-identical whatever the order of candidates
