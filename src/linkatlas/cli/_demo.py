@@ -17,7 +17,7 @@ from linkatlas.cli._app import (
     out,
 )
 from linkatlas.cli._crawl import _print_crawl
-from linkatlas.cli._index import _print_profile
+from linkatlas.cli._profile import _print_profile
 from linkatlas.sources.crawler import CrawlProgress
 
 

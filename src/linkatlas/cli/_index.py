@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
-from rich.table import Table
-from rich.text import Text
 
 from linkatlas import api
 from linkatlas.cli._app import (
@@ -21,7 +18,6 @@ from linkatlas.cli._app import (
     FormatOpt,
     LimitOpt,
     _emit,
-    _jsonable,
     _RateColumn,
     app,
     err,
@@ -144,45 +140,6 @@ def outlinks(
     rows = api.outlinks(url, db=db, limit=limit)
     cols = ["position", "target_url", "anchor", "kind", "rel", "placement", "internal"]
     _emit(rows, fmt, cols, f"links on {url}")
-
-
-@app.command(rich_help_panel="Ask the index")
-def profile(
-    target: Annotated[str, typer.Argument(help="A domain, host or URL.")],
-    db: DbOpt = None,
-    fmt: FormatOpt = Format.table,
-) -> None:
-    """The backlink profile of a target at a glance."""
-    prof = api.profile(target, db=db)
-    if fmt is not Format.table:
-        sys.stdout.write(json.dumps(_jsonable(prof), ensure_ascii=False, indent=1) + "\n")
-        return
-    _print_profile(prof)
-
-
-def _print_profile(prof: Any) -> None:
-    def pct(n: int) -> str:
-        return f"{n:,} ({100 * n / prof.links:.0f}%)" if prof.links else "0"
-
-    out.print(f"[bold]Backlink profile of {prof.target.value}[/bold] ({prof.target.scope})")
-    out.print(
-        f"  {prof.links:,} backlinks from {prof.refdomains:,} referring domains; "
-        f"followed {pct(prof.followed)}, nofollow {pct(prof.nofollow)}, "
-        f"sponsored {pct(prof.sponsored)}, ugc {pct(prof.ugc)}"
-    )
-    out.print("  placement: " + ", ".join(f"{k} {v}" for k, v in prof.by_placement.items()))
-    out.print("  kind: " + ", ".join(f"{k} {v}" for k, v in prof.by_kind.items()))
-    _emit(list(prof.top_refdomains), Format.table,
-          ["domain", "links", "followed_links", "top_anchor"], "top referring domains")
-    _emit(list(prof.top_anchors), Format.table,
-          ["anchor", "links", "refdomains", "followed_links"], "top anchors")
-    pages = Table(title="top linked pages", title_justify="left")
-    pages.add_column("target url", overflow="fold")
-    pages.add_column("links")
-    for url, n in prof.top_pages:
-        pages.add_row(Text(url), str(n))
-    out.print(pages)
-
 
 
 @app.command(rich_help_panel="Ask the index")
