@@ -17,7 +17,9 @@ _EXPORTS = {
     "counts": "linkatlas.api",
     "demo": "linkatlas.api",
     "export": "linkatlas.api",
+    "import_file": "linkatlas.api",
     "import_parquet": "linkatlas.api",
+    "imported_stats": "linkatlas.api",
     "ingest": "linkatlas.api",
     "outlinks": "linkatlas.api",
     "parse_target": "linkatlas.api",
@@ -26,6 +28,7 @@ _EXPORTS = {
     "to_frame": "linkatlas.api",
     "LinkatlasError": "linkatlas.errors",
     "AnchorStat": "linkatlas.model",
+    "ImportedStat": "linkatlas.model",
     "Link": "linkatlas.model",
     "Page": "linkatlas.model",
     "Placement": "linkatlas.model",
@@ -35,6 +38,7 @@ _EXPORTS = {
 }
 __all__ = [
     "AnchorStat",
+    "ImportedStat",
     "Link",
     "LinkatlasError",
     "Page",
@@ -47,7 +51,9 @@ __all__ = [
     "counts",
     "demo",
     "export",
+    "import_file",
     "import_parquet",
+    "imported_stats",
     "ingest",
     "outlinks",
     "parse_target",
@@ -63,7 +69,9 @@ if TYPE_CHECKING:
         counts,
         demo,
         export,
+        import_file,
         import_parquet,
+        imported_stats,
         ingest,
         outlinks,
         parse_target,
@@ -72,7 +80,16 @@ if TYPE_CHECKING:
         to_frame,
     )
     from linkatlas.errors import LinkatlasError
-    from linkatlas.model import AnchorStat, Link, Page, Placement, Profile, RefDomain, Target
+    from linkatlas.model import (
+        AnchorStat,
+        ImportedStat,
+        Link,
+        Page,
+        Placement,
+        Profile,
+        RefDomain,
+        Target,
+    )
 
 
 def __getattr__(name: str) -> Any:

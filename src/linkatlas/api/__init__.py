@@ -47,6 +47,13 @@ from linkatlas.api._hosts import (
     read_spam_list,
     score_hosts,
 )
+from linkatlas.api._imports import (
+    ExportShape,
+    ImportReport,
+    import_file,
+    imported_stats,
+    inspect_export,
+)
 from linkatlas.api._ingest import (
     IngestProgress,
     IngestReport,
@@ -71,8 +78,10 @@ __all__ = [
     "GRAPH_LEVELS",
     "CrawlReport",
     "DemoResult",
+    "ExportShape",
     "DisavowResult",
     "GraphImport",
+    "ImportReport",
     "IngestProgress",
     "IngestReport",
     "RankedGraph",
@@ -91,8 +100,11 @@ __all__ = [
     "graph_name",
     "graph_ranks",
     "graphs",
+    "import_file",
     "import_parquet",
+    "imported_stats",
     "ingest",
+    "inspect_export",
     "outlinks",
     "parse_hosts",
     "parse_target",

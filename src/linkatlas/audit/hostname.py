@@ -165,10 +165,14 @@ def _entropy(text: str) -> float:
     return -sum(n / total * math.log2(n / total) for n in counts.values())
 
 
-def _find(words: frozenset[str], text: str) -> tuple[str, ...]:
-    # Longest first, so "loans" is not also counted as "loan"; each word counted once.
+# Longest first, so "loans" is not also counted as "loan".
+_SPAM_ORDER = tuple(sorted(SPAM_KEYWORDS, key=lambda w: (-len(w), w)))
+_BAIT_ORDER = tuple(sorted(BAIT_KEYWORDS, key=lambda w: (-len(w), w)))
+
+
+def _find(words: tuple[str, ...], text: str) -> tuple[str, ...]:
     found: list[str] = []
-    for word in sorted(words, key=lambda w: (-len(w), w)):
+    for word in words:
         if word in text and not any(word in longer for longer in found):
             found.append(word)
     return tuple(found)
@@ -225,8 +229,8 @@ def host_features(host: str) -> HostFeatures:
         longest_consonant_run=max((len(r) for r in consonant_runs), default=0),
         vowel_ratio=sum(c in _VOWELS for c in letters) / len(letters) if letters else 0.0,
         entropy=_entropy(label),
-        keywords=_find(SPAM_KEYWORDS, squashed),
-        bait=_find(BAIT_KEYWORDS, squashed),
+        keywords=_find(_SPAM_ORDER, squashed),
+        bait=_find(_BAIT_ORDER, squashed),
         restricted=suffix_labels[-1] in RESTRICTED_TLDS
         or any(part in RESTRICTED_SLDS for part in suffix_labels[:-1]),
         is_ip=False,

@@ -16,6 +16,9 @@ import click
 from linkatlas.cli import _index  # noqa: F401
 
 # isort: split
+from linkatlas.cli import _imports  # noqa: F401
+
+# isort: split
 from linkatlas.cli import _profile  # noqa: F401
 
 # isort: split

@@ -1,4 +1,4 @@
-"""Commands over the index: ingest, queries, profile, stats, export and import."""
+"""Commands over the index: ingest, queries, stats and export (import: cli/_imports.py)."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def backlinks(
         include_internal=internal,
     )
     cols = ["source_url", "target_url", "anchor", "kind", "rel", "passes_credit", "placement",
-            "last_seen"]
+            "last_seen", "via"]
     _emit(rows, fmt, cols, f"backlinks of {target}")
 
 
@@ -170,14 +170,3 @@ def export_(
                    formula_guard=not csv_raw)
     if output is not None:
         out.print(f"wrote {n:,} {what} to {output}")
-
-
-@app.command("import", rich_help_panel="Data")
-def import_(
-    path: Annotated[Path, typer.Argument(help="A Parquet file written by 'linkatlas export'.")],
-    what: Annotated[str, typer.Option("--what", help="links or pages.")] = "links",
-    db: DbOpt = None,
-) -> None:
-    """Merge a Parquet export (same schema) into the index."""
-    n = api.import_parquet(path, what=what, db=db)  # type: ignore[arg-type]
-    out.print(f"merged {n:,} {what} from {path}")

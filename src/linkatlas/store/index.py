@@ -19,6 +19,7 @@ from linkatlas.model import (
     AnchorStat,
     AuthorityRow,
     GraphInfo,
+    ImportedStat,
     Link,
     Page,
     Profile,
@@ -28,7 +29,7 @@ from linkatlas.model import (
 )
 from linkatlas.store import graph as _graph
 from linkatlas.store import profile as _profile
-from linkatlas.store import io, queries, runs
+from linkatlas.store import imported, io, queries, runs
 from linkatlas.store.arrow import (
     LINK_SCHEMA,
     PAGE_SCHEMA,
@@ -110,7 +111,8 @@ class Index:
                 raise StoreError(f"{self.path} is a DuckDB file but not a linkatlas index")
         else:
             self._con.execute("BEGIN")
-            for ddl in (*BOOKKEEPING_DDL, record_table_ddl(LINKS), record_table_ddl(PAGES)):
+            for ddl in (*BOOKKEEPING_DDL, record_table_ddl(LINKS), record_table_ddl(PAGES),
+                        record_table_ddl(imported.IMPORTED_STATS)):
                 self._con.execute(ddl)
             self._con.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?), ('unsorted_links', '0') "
@@ -126,6 +128,8 @@ class Index:
             )
         for spec in (LINKS, PAGES):
             self._check_columns(spec)
+        if not self.read_only:  # an index older than the table is read without it
+            self._check_columns(imported.IMPORTED_STATS)
 
     def _check_columns(self, spec: TableSpec) -> None:
         found = self._con.execute(
@@ -161,6 +165,23 @@ class Index:
         if links is not None:
             table = conform(links, LINK_SCHEMA, "links batch")
             self._add_unsorted(merge_batch(self._con, LINKS, table))
+
+    def write_stats(self, stats: Sequence[ImportedStat]) -> None:
+        """Merge aggregate rows of third-party exports in one transaction (store/imported.py)."""
+        with self._transaction("write imported stats"):
+            imported.write_stats(self._con, stats)
+
+    def imported_stats(self, *, target: str | None = None, report: str | None = None,
+                       via: str | None = None, limit: int | None = None) -> list[ImportedStat]:
+        """Stored aggregate rows of third-party exports, most links first."""
+        with translated("imported stats query", str(self.path)):
+            return imported.read_stats(self._con, target=target, report=report, via=via,
+                                       limit=limit)
+
+    def stats_checksum(self) -> str:
+        """``checksum`` of the imported_stats table."""
+        with translated("checksum", str(self.path)):
+            return imported.checksum(self._con)
 
     def frontier(self, crawl: str = "default") -> StoredFrontier:
         """The durable frontier of the named crawl (see store/frontier.py)."""
