@@ -670,6 +670,17 @@ class LinkSources:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceCounts:
+    """What one source saw of one unit of a target's backlinks: items, items some other source
+    saw too, and the span of its sightings."""
+
+    seen: int
+    shared: int
+    first_seen: _dt.datetime | None = None
+    last_seen: _dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SourceCoverage:
     """What one source saw of a target's backlinks (unit: "backlinks" are source page ->
     target URL pairs, "refdomains" referring domains) and a capture-recapture estimate of what

@@ -12,6 +12,9 @@ from linkatlas.api._common import (
     ARCHIVE_SUFFIXES,
     parse_target,
 )
+from linkatlas.api._audit import (
+    audit,
+)
 from linkatlas.api._crawl import (
     FOLLOW_KINDS,
     CrawlReport,
@@ -71,11 +74,26 @@ from linkatlas.api._query import (
     refdomains,
     to_frame,
 )
+from linkatlas.api._sources import (
+    link_sources,
+    source_coverage,
+)
+from linkatlas.api._traffic import (
+    REFERRAL_VIEWS,
+    TRAFFIC_FORMATS,
+    TrafficFile,
+    TrafficReport,
+    dead_pages,
+    import_traffic,
+    referrals,
+)
 
 __all__ = [
     "ARCHIVE_SUFFIXES",
     "FOLLOW_KINDS",
     "GRAPH_LEVELS",
+    "REFERRAL_VIEWS",
+    "TRAFFIC_FORMATS",
     "CrawlReport",
     "DemoResult",
     "ExportShape",
@@ -85,11 +103,15 @@ __all__ = [
     "IngestProgress",
     "IngestReport",
     "RankedGraph",
+    "TrafficFile",
+    "TrafficReport",
     "anchors",
+    "audit",
     "authority",
     "backlinks",
     "counts",
     "crawl",
+    "dead_pages",
     "demo",
     "disavow_diff",
     "disavow_generate",
@@ -103,8 +125,10 @@ __all__ = [
     "import_file",
     "import_parquet",
     "imported_stats",
+    "import_traffic",
     "ingest",
     "inspect_export",
+    "link_sources",
     "outlinks",
     "parse_hosts",
     "parse_target",
@@ -114,8 +138,10 @@ __all__ = [
     "read_keep",
     "read_spam_list",
     "refdomains",
+    "referrals",
     "robots_check",
     "score_hosts",
+    "source_coverage",
     "to_frame",
     "verify",
 ]

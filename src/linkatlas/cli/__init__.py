@@ -22,6 +22,12 @@ from linkatlas.cli import _imports  # noqa: F401
 from linkatlas.cli import _profile  # noqa: F401
 
 # isort: split
+from linkatlas.cli import _audit  # noqa: F401
+
+# isort: split
+from linkatlas.cli import _sources  # noqa: F401
+
+# isort: split
 from linkatlas.cli import _crawl  # noqa: F401
 
 # isort: split
@@ -32,6 +38,9 @@ from linkatlas.cli import _hosts  # noqa: F401
 
 # isort: split
 from linkatlas.cli import _disavow  # noqa: F401
+
+# isort: split
+from linkatlas.cli import _traffic  # noqa: F401
 
 # isort: split
 from linkatlas.cli import _demo  # noqa: F401

@@ -17,19 +17,27 @@ import pyarrow as pa
 from linkatlas.errors import StoreError
 from linkatlas.model import (
     AnchorStat,
+    AuditData,
     AuthorityRow,
+    DeadPage,
     GraphInfo,
     ImportedStat,
+    LandingVisits,
     Link,
     Page,
     Profile,
     RefDomain,
+    Referral,
     ReferrerVisits,
+    ReferringPageVisits,
+    Sighting,
+    SourceCounts,
     Target,
 )
+from linkatlas.store import auditdata, imported, io, queries, runs, sightings
 from linkatlas.store import graph as _graph
 from linkatlas.store import profile as _profile
-from linkatlas.store import imported, io, queries, runs
+from linkatlas.store import traffic as _traffic
 from linkatlas.store.arrow import (
     LINK_SCHEMA,
     PAGE_SCHEMA,
@@ -45,6 +53,7 @@ from linkatlas.store.schema import (
     BOOKKEEPING_DDL,
     LINKS,
     PAGES,
+    REFERRALS,
     SCHEMA_VERSION,
     SPECS,
     TableSpec,
@@ -112,7 +121,8 @@ class Index:
         else:
             self._con.execute("BEGIN")
             for ddl in (*BOOKKEEPING_DDL, record_table_ddl(LINKS), record_table_ddl(PAGES),
-                        record_table_ddl(imported.IMPORTED_STATS)):
+                        record_table_ddl(imported.IMPORTED_STATS),
+                        record_table_ddl(sightings.SIGHTINGS)):
                 self._con.execute(ddl)
             self._con.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?), ('unsorted_links', '0') "
@@ -126,8 +136,10 @@ class Index:
                 f"{self.path} has index schema version {version}; this linkatlas reads "
                 f"version {SCHEMA_VERSION}"
             )
-        for spec in (LINKS, PAGES):
+        for spec in (LINKS, PAGES, sightings.SIGHTINGS):
             self._check_columns(spec)
+        if _traffic.exists(self._con):
+            self._check_columns(REFERRALS)
         if not self.read_only:  # an index older than the table is read without it
             self._check_columns(imported.IMPORTED_STATS)
 
@@ -165,6 +177,7 @@ class Index:
         if links is not None:
             table = conform(links, LINK_SCHEMA, "links batch")
             self._add_unsorted(merge_batch(self._con, LINKS, table))
+            sightings.fold_links(self._con, table)
 
     def write_stats(self, stats: Sequence[ImportedStat]) -> None:
         """Merge aggregate rows of third-party exports in one transaction (store/imported.py)."""
@@ -213,6 +226,7 @@ class Index:
                 added = merge_batch(self._con, spec, table)
                 if spec is LINKS:
                     self._add_unsorted(added)
+                    sightings.fold_links(self._con, table)
                 rows += table.num_rows
         return rows
 
@@ -360,6 +374,12 @@ class Index:
         with translated("site texts query", str(self.path)):
             return _profile.site_texts(self._con, domain)
 
+    def audit_data(self, target: Target, *, limit: int | None = None) -> AuditData:
+        """What the audit reads about a target: its links with their pages, referring domains,
+        shared ids and templates, interlinking, the site's terms (store/auditdata.py)."""
+        with translated("audit query", str(self.path)):
+            return auditdata.audit_data(self._con, target, limit=limit)
+
     def outlinks(self, url: str, *, limit: int | None = None) -> list[Link]:
         """Links on the page ``url``, in page order."""
         with translated("outlinks query", str(self.path)):
@@ -459,6 +479,53 @@ class Index:
         """Names of node ids of a graph, in order."""
         with translated("read a graph", str(self.path)):
             return _graph.node_names(self._con, graph, ids)
+
+    # -- referral traffic (store/traffic.py, docs/traffic.md) ---------------------------------
+
+    def replace_referrals(
+        self, observed_in: str, site: str, rows: Sequence[Referral]
+    ) -> tuple[int, int]:
+        """Replace one file's referral rows for a site in one transaction; (removed, written)."""
+        with self._transaction("write referrals"):
+            return _traffic.replace_file(self._con, observed_in, site, rows)
+
+    def referral_visits(self, target: Target, *, limit: int | None = None) -> list[ReferrerVisits]:
+        """Referral visits to the target per referring domain (visits, first and last day)."""
+        with translated("referrals query", str(self.path)):
+            return _traffic.referrer_domains(self._con, target, limit)
+
+    def referring_pages(
+        self, target: Target, *, limit: int | None = None
+    ) -> list[ReferringPageVisits]:
+        """Referral visits to the target per referring page."""
+        with translated("referrals query", str(self.path)):
+            return _traffic.referring_pages(self._con, target, limit)
+
+    def landing_visits(self, target: Target, *, limit: int | None = None) -> list[LandingVisits]:
+        """Visits per landing page of the target (and the status it answered)."""
+        with translated("referrals query", str(self.path)):
+            return _traffic.landing_pages(self._con, target, limit)
+
+    def dead_pages(self, target: Target, *, limit: int | None = None) -> list[DeadPage]:
+        """404/410 landing pages of the target that still get visits, with their referrers."""
+        with translated("referrals query", str(self.path)):
+            return _traffic.dead_pages(self._con, target, limit)
+
+    def referrals_checksum(self) -> str:
+        """An order-independent digest of the referrals table."""
+        with translated("checksum", str(self.path)):
+            return _traffic.checksum(self._con)
+
+
+    def sightings(self, target: Target, *, limit: int | None = None) -> list[Sighting]:
+        """Every source's sighting of the target's backlinks (store/sightings.py)."""
+        with translated("sources query", str(self.path)):
+            return sightings.sightings(self._con, target, limit=limit)
+
+    def source_counts(self, target: Target) -> dict[str, tuple[dict[str, SourceCounts], int]]:
+        """Per unit (backlinks, refdomains): what each source saw, and the union's size."""
+        with translated("sources query", str(self.path)):
+            return sightings.source_counts(self._con, target)
 
 
 class _Transaction:
