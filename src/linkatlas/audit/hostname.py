@@ -37,10 +37,22 @@ BAIT_KEYWORDS: frozenset[str] = frozenset(
         "cheap", "discount", "bargain", "deals", "quotes", "compare", "shop", "shopping",
         "online", "free", "best", "top", "wholesale", "download", "downloads", "insurance",
         "cash", "sex", "adult", "diet", "mobile", "phones", "tickets", "travel", "flights",
-        "cruise", "holidays", "hotels", "jewellery", "jewelry", "satellite", "navigation", "4u",
-        "247", "investment", "trading",
+        "cruise", "holidays", "hotels", "jewellery", "jewelry", "4u", "247", "investment",
+        "trading",
     }
 )
+
+# Ordinary words and names that contain a keyword ("essex", "bishop", "specialist", the ISP
+# "freeserve"): blanked out before matching, so substring matching does not accuse them.
+INNOCENT_WORDS: tuple[str, ...] = tuple(sorted(
+    {
+        "essex", "sussex", "wessex", "middlesex", "lancashire", "freeserve", "freedom",
+        "freelance", "freeman", "specialist", "asbestos", "desktop", "laptop", "christopher",
+        "utopia", "worktop", "stop", "bishop", "workshop", "museo", "cashmere", "accredit",
+        "slender", "seoul", "updating", "adulteducation", "stopford", "topsham", "topaz",
+    },
+    key=lambda w: (-len(w), w),
+))
 
 # Second-level labels of registries that check eligibility (universities, government, health,
 # schools, military): registrations a spammer cannot buy, so names under them start trusted.
@@ -211,6 +223,8 @@ def host_features(host: str) -> HostFeatures:
     spelled = _unicode(f"{sub}.{label}" if sub else label)
     letters = [c for c in spelled if c.isalpha()]
     squashed = spelled.replace("-", "").replace(".", " ")
+    for word in INNOCENT_WORDS:
+        squashed = squashed.replace(word, " ")
     consonant_runs = _CONSONANT_RUN_RE.findall(_unicode(label))
     suffix_labels = suffix.split(".")
     return HostFeatures(
@@ -300,7 +314,7 @@ def name_signals(f: HostFeatures) -> list[Signal]:
 def index_signals(k: KnownHost) -> list[Signal]:
     """The signals what the index knows about a host fires; negative points are trust."""
     out: list[Signal] = []
-    if k.pages and k.words_per_page is not None and k.words_per_page < 150:
+    if k.pages and k.words_per_page is not None and k.words_per_page < 100:
         noun = "page" if k.pages == 1 else "pages"
         out.append(Signal("thin", 10.0,
                           f"thin content: {k.words_per_page:.0f} words a page ({k.pages} {noun})"))
