@@ -87,7 +87,7 @@ def _referrers(con: duckdb.DuckDBPyConnection, target: Target) -> list[Referrer]
                    count(DISTINCT lower(anchor)) AS anchors
             FROM _audit_links GROUP BY ALL),
         p AS (
-            SELECT domain, count(*) AS pages, avg(word_count) AS words,
+            SELECT domain, count(*) AS pages, median(word_count) AS words,
                    avg(external_links) AS ext,
                    list_sort(list_distinct(flatten(list([language])))) AS langs,
                    list_sort(list_distinct(flatten(list(tracking_ids)))) AS ids,
