@@ -54,6 +54,8 @@ INNOCENT_WORDS: tuple[str, ...] = tuple(sorted(
     key=lambda w: (-len(w), w),
 ))
 
+_INNOCENT_RE = re.compile("|".join(INNOCENT_WORDS))
+
 # Second-level labels of registries that check eligibility (universities, government, health,
 # schools, military): registrations a spammer cannot buy, so names under them start trusted.
 RESTRICTED_SLDS: frozenset[str] = frozenset(
@@ -223,8 +225,7 @@ def host_features(host: str) -> HostFeatures:
     spelled = _unicode(f"{sub}.{label}" if sub else label)
     letters = [c for c in spelled if c.isalpha()]
     squashed = spelled.replace("-", "").replace(".", " ")
-    for word in INNOCENT_WORDS:
-        squashed = squashed.replace(word, " ")
+    squashed = _INNOCENT_RE.sub(" ", squashed)
     consonant_runs = _CONSONANT_RUN_RE.findall(_unicode(label))
     suffix_labels = suffix.split(".")
     return HostFeatures(
