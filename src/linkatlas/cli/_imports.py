@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from linkatlas import api
@@ -48,24 +47,26 @@ def import_(
                 raise typer.BadParameter(f"{path}: no such file", param_hint="PATHS")
         else:
             api.inspect_export(path, source=source, target=target)
-    summary = Table(title="imported", title_justify="left")
-    for name in ("file", "report", "target", "rows", "links", "stats", "skipped", "seconds"):
-        justify = "right" if name in ("rows", "links", "stats", "skipped", "seconds") else "left"
-        summary.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     reasons: dict[str, int] = {}
+    totals = [0, 0, 0, 0]
     for path in paths:
         if _is_parquet(path):
             n = api.import_parquet(path, what=what, db=db)  # type: ignore[arg-type]
-            summary.add_row(Text(path.name), f"parquet {what}", "", f"{n:,}",
-                            f"{n:,}" if what == "links" else "", "", "0", "")
+            out.print(Text.assemble((path.name, "bold"), f": merged {n:,} {what} (Parquet)"))
             continue
         report = api.import_file(path, source=source, target=target, db=db)
-        summary.add_row(Text(path.name), Text(", ".join(report.reports)), Text(report.target),
-                        f"{report.rows:,}", f"{report.links:,}", f"{report.stats:,}",
-                        f"{report.skipped:,}", f"{report.seconds:.1f}")
+        about = f" about {report.target}" if report.target else ""
+        out.print(Text.assemble(
+            (path.name, "bold"), ": ", (", ".join(report.reports), "cyan"), about,
+            f": {report.rows:,} rows, {report.links:,} links, {report.stats:,} stats, "
+            f"{report.skipped:,} skipped ({report.seconds:.1f} s)"))
+        for i, n in enumerate((report.rows, report.links, report.stats, report.skipped)):
+            totals[i] += n
         for reason, count in report.skip_reasons.items():
             reasons[reason] = reasons.get(reason, 0) + count
-    out.print(summary)
+    if len(paths) > 1:
+        out.print(f"imported {len(paths)} files: {totals[0]:,} rows, {totals[1]:,} links, "
+                  f"{totals[2]:,} stats, {totals[3]:,} skipped")
     for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:10]:
         out.print(f"  skipped {count:,}: {reason}")
 

@@ -37,7 +37,7 @@ _REL_WORDS = frozenset({"nofollow", "sponsored", "ugc"})
 _WORD_SPLIT = re.compile(r"[\s,;/|+]+")
 _TIME = re.compile(
     r"^(?P<date>.*?)(?:[ T](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
-    r"\s*(?P<ampm>[AaPp][Mm])?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?$"
+    r"\s*(?P<ampm>[AaPp][Mm])?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?\s*(?:Z|UTC|GMT)?$"
 )
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$")
 _NAMED_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%b %d %Y",
