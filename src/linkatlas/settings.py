@@ -32,6 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 20_000, int, "Links buffered before one batched write to the index."),
     Setting("context_chars", 100, int, "Characters of text kept left and right of each link."),
     Setting("max_body_bytes", 10 * 1024 * 1024, int, "Bytes of a page body read for extraction."),
+    Setting("web_token", "", str,
+            "API token for the write endpoints of 'linkatlas serve' (empty: writes disabled)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

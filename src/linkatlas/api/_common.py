@@ -8,6 +8,7 @@ from typing import Literal, cast
 
 from linkatlas import settings as _settings
 from linkatlas import urls
+from linkatlas.api._owner import owned
 from linkatlas.errors import InputError, StoreError
 from linkatlas.model import (
     Target,
@@ -28,7 +29,8 @@ def _reader(db: str | Path | None) -> Index:
     path = _db(db)
     if not path.exists():
         raise StoreError(f"no index at {path}: run 'linkatlas ingest' first, or pass --db")
-    return Index(path, read_only=True)
+    # DuckDB refuses a read-only connection beside this process's read-write one (api._owner).
+    return Index(path, read_only=not owned(path))
 
 
 def parse_target(text: str) -> Target:
