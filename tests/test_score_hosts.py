@@ -26,8 +26,8 @@ from linkatlas.cli import app
 from linkatlas.errors import InputError
 from linkatlas.store import Index
 
-# Measured 0.633 (hand-set weights, docs/audit-hosts.md). A floor that may only be raised.
-AUC_FLOOR = 0.63
+# Measured 0.638 (hand-set weights, docs/audit-hosts.md). A floor that may only be raised.
+AUC_FLOOR = 0.635
 
 runner = CliRunner()
 
