@@ -25,6 +25,7 @@ _EXPORTS = {
     "parse_target": "linkatlas.api",
     "profile": "linkatlas.api",
     "refdomains": "linkatlas.api",
+    "score_hosts": "linkatlas.api",
     "to_frame": "linkatlas.api",
     "import_traffic": "linkatlas.api",
     "referrals": "linkatlas.api",
@@ -66,6 +67,7 @@ __all__ = [
     "profile",
     "refdomains",
     "referrals",
+    "score_hosts",
     "source_coverage",
     "to_frame",
 ]
@@ -88,6 +90,7 @@ if TYPE_CHECKING:
         profile,
         refdomains,
         referrals,
+        score_hosts,
         source_coverage,
         to_frame,
     )
