@@ -11,12 +11,12 @@ DEMO_DIR ?= out/demo
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,frames]'
+	$(BIN)/python -m pip install -q -e '.[dev,frames,web]'
 	touch $(STAMP)
 
 # The contenders of the benchmarks (BeautifulSoup, lxml, Scrapy) only where they are needed.
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install -q -e '.[dev,bench,frames]'
+	$(BIN)/python -m pip install -q -e '.[dev,bench,frames,web]'
 	touch $(BENCH_STAMP)
 
 demo: $(STAMP)
