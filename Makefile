@@ -8,7 +8,7 @@ DEMO_DIR ?= out/demo
 
 .PHONY: demo test lint bench docs clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py src/linkatlas/extract/_walk.pyx
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev,frames,web]'

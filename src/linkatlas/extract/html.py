@@ -11,8 +11,11 @@ context, without visiting text nodes from Python.
 from __future__ import annotations
 
 import itertools
+import logging
+import os
 import re
 import sys
+from types import ModuleType
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -79,6 +82,30 @@ _FLATTEN = re.compile(
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())  # noqa: SIM905
 _ANCHOR_KINDS = (LinkKind.A, LinkKind.IMAGE, LinkKind.AREA)
+
+_compiled_walk: ModuleType | None
+try:  # the compiled walk (setup.py builds it); the pure-Python path below is the reference
+    from linkatlas.extract import _walk
+
+    _compiled_walk = _walk
+except ImportError as _error:  # pragma: no cover - depends on the build
+    _compiled_walk = None
+    logging.getLogger(__name__).debug("compiled extraction walk unavailable (%s): pure Python",
+                                      _error)
+else:
+    _compiled_walk.configure(_placement, [
+        Placement.CONTENT, Placement.NAVIGATION, Placement.HEADER, Placement.FOOTER,
+        Placement.SIDEBAR, Placement.COMMENT, Placement.UNKNOWN])
+    _compiled_walk.set_block_tags(_BLOCK_TAGS)
+
+PURE_ENV = "LINKATLAS_PURE_EXTRACT"  # set to 1 to force the pure-Python path
+
+
+def compiled_walk() -> ModuleType | None:
+    """The compiled walk module in use for this call, or None for the pure-Python path."""
+    if _compiled_walk is None or os.environ.get(PURE_ENV, "") not in ("", "0"):
+        return None
+    return _compiled_walk
 
 
 def is_html(content_type: str, body: bytes) -> bool:
@@ -249,11 +276,24 @@ class _HtmlPage:
             # flattened to the tags that carry links before parsing.
             text = _FLATTEN.sub(" ", text)
         self.source = text
-        tree = self.tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", text))
-        items = self._collect(tree)
-        buffer = self._text(tree, items)
-        self._place(items, len(text))
-        self._emit(items, buffer)
+        walk = compiled_walk()
+        spaced = _BLOCK_TAG.sub(" <", text) if walk is None else walk.block_spaces(text)
+        tree = self.tree = LexborHTMLParser(spaced)
+        if walk is None:
+            items = self._collect(tree, None)
+            buffer = self._text(tree, items)
+            self._place(items, len(text))
+        else:
+            items = self._collect(tree, walk)
+            pending = [it for it in items if type(it) is _Pending]
+            tree.strip_tags(_STRIP_TAGS)
+            marks = walk.Marks([it.node for it in pending[:_MAX_MARKED]])
+            try:
+                buffer = self._text_compiled(tree, items, pending, walk)
+                self._place_compiled(marks, tree, items, len(text))
+            finally:
+                marks.release()
+        self._emit(items, buffer, walk)
         # the buffer holds single spaces only, so spaces count the words
         words = buffer.count(" ") + 1 - (buffer[-1:] == " ")
         self.page.word_count = words if buffer.strip() else 0
@@ -261,7 +301,8 @@ class _HtmlPage:
         self.page.emails = tuple(sorted(self.emails))
         self.text = buffer
 
-    def _collect(self, tree: LexborHTMLParser) -> list[_Pending | tuple[str, LinkKind]]:
+    def _collect(self, tree: LexborHTMLParser,
+                 walk: ModuleType | None) -> list[_Pending | tuple[str, LinkKind]]:
         """Every link element in document order; head data (base, title, robots, lang)."""
         page = self.page
         doc_url = self.capture.final_url or self.capture.url
@@ -281,9 +322,7 @@ class _HtmlPage:
         same_page = {page.url, page.final_url, urls.try_normalize(base) or page.url}
         robots: list[str] = []
         items: list[_Pending | tuple[str, LinkKind]] = []
-        for node in tree.css("a[href], area[href], link[href], meta[content]"):
-            attrs = node.attributes
-            tag = node.tag
+        for tag, attrs, node in _link_elements(tree, walk):
             if tag == "meta":
                 self._meta(attrs, robots, resolve, items)
                 continue
@@ -380,6 +419,26 @@ class _HtmlPage:
             buffer = _MARKER.sub("", raw) if k else raw
         else:
             buffer = raw
+        self._anchors(items, pending, buffer)
+        return buffer
+
+    def _text_compiled(self, tree: LexborHTMLParser, items: list[_Pending | tuple[str, LinkKind]],
+                       pending: list[_Pending], walk: ModuleType) -> str:
+        """``_text`` by the compiled walk (tags already stripped, link nodes marked)."""
+        body = tree.body or tree.root
+        if body is None:
+            buffer = ""
+        else:
+            buffer, starts, ends = walk.body_text(body, len(pending))
+            for item, start, end in zip(pending, starts, ends, strict=True):
+                item.start = start
+                item.end = end
+        self._anchors(items, pending, buffer)
+        return buffer
+
+    def _anchors(self, items: list[_Pending | tuple[str, LinkKind]], pending: list[_Pending],
+                 buffer: str) -> None:
+        """Clones merged, then each link's anchor from its offsets (or its node)."""
         dropped = _merge_clones(pending, buffer, self.source)
         if dropped:
             items[:] = [it for it in items if not (type(it) is _Pending and id(it) in dropped)]
@@ -392,7 +451,6 @@ class _HtmlPage:
                                                                                 ANCHOR_LIMIT)
                     continue
             self._anchor(item, buffer)
-        return buffer
 
     def _anchor(self, item: _Pending, buffer: str) -> None:
         if 0 <= item.start <= item.end:
@@ -447,7 +505,24 @@ class _HtmlPage:
                 place = Placement.COMMENT
             item.place = decide(place, item.in_main, has_main, density, count, item.in_list)
 
-    def _emit(self, items: list[_Pending | tuple[str, LinkKind]], buffer: str) -> None:
+    def _place_compiled(self, marks: Any, tree: LexborHTMLParser,
+                        items: list[_Pending | tuple[str, LinkKind]], doc_len: int) -> None:
+        """``_place`` by the compiled walk."""
+        root = tree.root
+        main: frozenset[int] = frozenset()
+        if root is not None:
+            main = _placement.choose_main(marks.paragraph_scores(root), marks.candidate_stats,
+                                          marks.parent_children)
+        pending = [it for it in items if type(it) is _Pending]
+        places = marks.placements(
+            [it.node for it in pending], [len(it.anchor) for it in pending],
+            [bool(it.rel) and "ugc" in it.rel.lower().split() for it in pending], main,
+            4 * doc_len + 10_000)
+        for item, place in zip(pending, places, strict=True):
+            item.place = place
+
+    def _emit(self, items: list[_Pending | tuple[str, LinkKind]], buffer: str,
+              walk: ModuleType | None) -> None:
         """Every link record, in document order, with its context (one loop, no call per link
         but the record's own constructor: this is the hot path on link-heavy pages)."""
         builder = self.builder
@@ -458,13 +533,22 @@ class _HtmlPage:
         size = len(buffer)
         unknown = Placement.UNKNOWN
         internal = 0
+        cut: list[tuple[str, str]] | None = None
+        if walk is not None:
+            marked = [it for it in items if type(it) is _Pending]
+            befores, afters = walk.contexts(buffer, [it.start for it in marked],
+                                            [it.end for it in marked], n)
+            cut = list(zip(befores, afters, strict=True))
+            cut.reverse()  # popped from the end, in document order
         for item in items:
             if type(item) is not _Pending:
                 builder.add(*item)  # type: ignore[misc]
                 continue
             start, end = item.start, item.end
             before = after = ""
-            if start >= 0 and end >= 0 and n:
+            if cut is not None:
+                before, after = cut.pop()
+            elif start >= 0 and end >= 0 and n:
                 lo = start - n if start > n else 0
                 before = buffer[lo:start]
                 if lo > 0 and buffer[lo - 1] != " " and " " in before:
@@ -485,6 +569,16 @@ class _HtmlPage:
         pending = sum(1 for item in items if type(item) is _Pending)
         self.page.internal_links += internal
         self.page.external_links += pending - internal
+
+
+def _link_elements(tree: LexborHTMLParser, walk: ModuleType | None,
+                   ) -> list[tuple[str, dict[str, str | None], LexborNode]]:
+    """(tag, attributes, node) of the elements that may carry links, in document order."""
+    if walk is None:
+        return [(node.tag or "", node.attributes, node)
+                for node in tree.css("a[href], area[href], link[href], meta[content]")]
+    root = tree.root
+    return walk.link_elements(tree, root) if root is not None else []
 
 
 _WS_ANY = re.compile(r"\s+")

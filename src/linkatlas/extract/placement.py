@@ -346,30 +346,49 @@ def main_block_ids(tree: Tree, linked_len: LinkedLen | None = None) -> frozenset
                 nodes[key] = anc
                 scores[key] = bonus.get(tag, 0) + _class_weight(anc)
             scores[key] += score / (1, 2, 6)[level]
+
+    def stats(key: int) -> tuple[int, int]:
+        text = nodes[key].text(deep=True, separator=" ")
+        total = len(" ".join(text.split()))
+        if linked_len is not None:
+            return total, linked_len(text, True)
+        return total, _css_linked_len(nodes[key], True)
+
+    def siblings(key: int) -> list[int]:
+        parent = nodes[key].parent
+        out = []
+        child = parent.child if parent is not None else None
+        while child is not None:
+            out.append(child.mem_id)
+            child = child.next
+        return out
+
+    return choose_main(scores, stats, siblings)
+
+
+def choose_main(scores: dict[int, float], stats: Callable[[int], tuple[int, int]],
+                siblings: Callable[[int], list[int]]) -> frozenset[int]:
+    """The second half of ``main_block_ids``: from the paragraph scores of the candidate blocks
+    (by memory id, in first-scored order), the best after link density and its strong
+    siblings. ``stats(key)``: the whitespace-collapsed length and the link characters of the
+    block's text read with a space between text nodes; ``siblings(key)``: the ids of its
+    parent's children."""
     if not scores:
         return frozenset()
     best_key, best = -1, 0.0
     for key in sorted(scores, key=scores.__getitem__, reverse=True)[:5]:
         if scores[key] <= best:
             break  # link density only lowers a score: the rest cannot win
-        node = nodes[key]
-        text = node.text(deep=True, separator=" ")
-        total = len(" ".join(text.split())) or 1
-        links = linked_len(text, True) if linked_len is not None else _css_linked_len(node, True)
+        total, links = stats(key)
+        total = total or 1
         final = scores[key] * (1 - min(1.0, links / total))
         if final > best:
             best_key, best = key, final
     if best_key < 0 or best < 10:
         return frozenset()
-    top = nodes[best_key]
     chosen = {best_key}
-    parent = top.parent
-    if parent is not None:
-        threshold = max(10.0, best * 0.2)
-        child = parent.child
-        while child is not None:
-            key = child.mem_id
-            if key != best_key and scores.get(key, 0.0) >= threshold:
-                chosen.add(key)
-            child = child.next
+    threshold = max(10.0, best * 0.2)
+    for key in siblings(best_key):
+        if key != best_key and scores.get(key, 0.0) >= threshold:
+            chosen.add(key)
     return frozenset(chosen)
