@@ -97,3 +97,36 @@ def test_generate_api_merges_keeps_and_validates(tmp_path: Path) -> None:
         ("https://spam.example/p", "paid"), ("spam.example", "toxic: exact-match anchors from a "
          "link network")], keep=[keep, "partner.example"], existing=existing)
     assert again.text == result.text  # byte-identical whatever the order of candidates
+
+
+def test_generate_from_the_audit_of_the_sample_web(tmp_path: Path) -> None:
+    from linkatlas import sample
+
+    web = sample.build(seed=7)
+    sample.write_warc(web, tmp_path / "s.warc.gz")
+    db = tmp_path / "s.duckdb"
+    api.ingest([tmp_path / "s.warc.gz"], db=db)
+    report = api.audit("beancraft.example", db=db)
+    wanted = {d.domain for d in report.domains if d.band.value == "disavow candidate"}
+    assert "coffee-tips-daily.example" in wanted and len(wanted) >= 4
+    old = tmp_path / "old.txt"
+    old.write_text("# found by hand\nhttps://spam.example/page\n", encoding="utf-8")
+    out = tmp_path / "disavow.txt"
+    res = runner.invoke(app, ["disavow", "generate", "beancraft.example", "-o", str(out),
+                              "--db", str(db), "--keep", "coffee-tips-daily.example",
+                              "--merge", str(old)])
+    assert res.exit_code == 0, res.output
+    assert "left out domain:coffee-tips-daily.example: on the keep-list" in res.stdout
+    text = out.read_text(encoding="utf-8")
+    parsed = d.parse(text)
+    assert parsed.problems == ()
+    assert parsed.domains() == wanted - {"coffee-tips-daily.example"}
+    assert parsed.urls() == {"https://spam.example/page"}
+    assert "# audit: link network\n" in text
+    assert "# found by hand\nhttps://spam.example/page\n" in text
+    again = runner.invoke(app, ["disavow", "generate", "beancraft.example", "-o",
+                                str(tmp_path / "again.txt"), "--db", str(db), "--keep",
+                                "coffee-tips-daily.example", "--merge", str(old)])
+    assert again.exit_code == 0 and (tmp_path / "again.txt").read_text(encoding="utf-8") == text
+    assert runner.invoke(app, ["disavow", "diff", str(out), str(tmp_path / "again.txt")]
+                         ).exit_code == 0

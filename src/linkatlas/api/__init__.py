@@ -8,12 +8,16 @@ checks), ``query``, ``graphs``, ``hosts``, ``demo``.
 
 from __future__ import annotations
 
+from linkatlas.api._audit import (
+    audit,
+)
 from linkatlas.api._common import (
     ARCHIVE_SUFFIXES,
     parse_target,
 )
-from linkatlas.api._audit import (
-    audit,
+from linkatlas.api._contacts import (
+    contacts,
+    disavow_sites,
 )
 from linkatlas.api._crawl import (
     FOLLOW_KINDS,
@@ -28,7 +32,9 @@ from linkatlas.api._demo import (
 )
 from linkatlas.api._disavow import (
     DisavowResult,
+    audit_candidates,
     disavow_diff,
+    disavow_from_audit,
     disavow_generate,
     disavow_parse,
     read_keep,
@@ -96,8 +102,8 @@ __all__ = [
     "TRAFFIC_FORMATS",
     "CrawlReport",
     "DemoResult",
-    "ExportShape",
     "DisavowResult",
+    "ExportShape",
     "GraphImport",
     "ImportReport",
     "IngestProgress",
@@ -107,15 +113,19 @@ __all__ = [
     "TrafficReport",
     "anchors",
     "audit",
+    "audit_candidates",
     "authority",
     "backlinks",
+    "contacts",
     "counts",
     "crawl",
     "dead_pages",
     "demo",
     "disavow_diff",
+    "disavow_from_audit",
     "disavow_generate",
     "disavow_parse",
+    "disavow_sites",
     "expand_paths",
     "export",
     "graph_import",

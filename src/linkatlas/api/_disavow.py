@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from linkatlas.api._audit import audit
 from linkatlas.audit import disavow as _disavow
 from linkatlas.audit.disavow import DisavowDiff, DisavowEntry, DisavowFile, Problem
+from linkatlas.audit.records import Band, DomainFinding
 from linkatlas.errors import InputError
 
 
@@ -81,3 +83,26 @@ def disavow_generate(
         dropped=plan.dropped,
         existing_problems=old.problems if old is not None else (),
     )
+
+
+def audit_candidates(domains: Iterable[DomainFinding]) -> list[tuple[str, str]]:
+    """(domain, reason) of every referring domain the audit banded a disavow candidate."""
+    return [
+        (d.domain, f"audit: {d.category.value}" if d.category else "audit: disavow candidate")
+        for d in domains if d.band is Band.DISAVOW
+    ]
+
+
+def disavow_from_audit(
+    target: str,
+    *,
+    keep: Iterable[str | Path] = (),
+    existing: str | Path | bytes | DisavowFile | None = None,
+    db: str | Path | None = None,
+    spam_list: str | Path | None = None,
+    brand: Sequence[str] = (),
+) -> DisavowResult:
+    """Audit the links to ``target`` and write its disavow candidates as a disavow file."""
+    report = audit(target, db=db, spam_list=spam_list, brand=brand)
+    return disavow_generate(report.target.value, candidates=audit_candidates(report.domains),
+                            keep=keep, existing=existing)

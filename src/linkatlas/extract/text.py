@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import unquote
 
@@ -86,15 +87,27 @@ _EMAIL = re.compile(
     r"[a-z]{2,24})(?![\w-])",
     re.IGNORECASE,
 )
-_AT = r"\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*"
-_DOT = r"(?:\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*|\.)"
-_OBFUSCATED = re.compile(
-    r"(?<![\w.+-])([a-z0-9][a-z0-9._+-]{0,63})" + _AT + r"([a-z0-9-]+(?:" + _DOT + r"[a-z0-9-]+)+)",
-    re.IGNORECASE,
+# Obfuscated forms: "name [at] example [dot] com", "name(at)example.com", "name [@] example.com",
+# "name AT example DOT com" (capitals only: "meet me at home dot com" is prose), and a real "@"
+# with hidden dots ("name@example[.]com"). Brackets are any of [ ( { <.
+_OPEN, _CLOSE = r"[\[\(\{<]", r"[\]\)\}>]"
+_AT_FORMS = (
+    r"(?P<at>\s*" + _OPEN + r"\s*(?:[Aa][Tt]|@)\s*" + _CLOSE + r"\s*|\s+AT\s+|@)"
 )
-_DOT_RE = re.compile(_DOT, re.IGNORECASE)
-_AT_HINTS = ("at]", "at)", "at}", "at>")
-_AT_HINT = re.compile(r"[\[\(\{<]\s*at\s*[\]\)\}>]", re.IGNORECASE)
+_DOT = r"(?:\s*" + _OPEN + r"\s*(?:[Dd][Oo][Tt]|\.)\s*" + _CLOSE + r"\s*|\s+DOT\s+|\.)"
+_OBFUSCATED = re.compile(
+    r"(?<![\w.+-])([A-Za-z0-9][A-Za-z0-9._+-]{0,63})" + _AT_FORMS
+    + r"([A-Za-z0-9-]+(?:" + _DOT + r"[A-Za-z0-9-]+)+)"
+)
+_DOT_RE = re.compile(_DOT)
+_AT_HINT = re.compile(_OPEN + r"\s*(?:[Aa][Tt]|@)\s*" + _CLOSE + r"| AT ")
+_DOT_HINT = re.compile(_OPEN + r"\s*(?:[Dd][Oo][Tt]|\.)\s*" + _CLOSE + r"| DOT ")
+# Cheap substring tests (lower-cased text) before any regex scan of a long page.
+_AT_HINTS = tuple(a + sp + c for a in ("at", "@") for sp in ("", " ") for c in "])}>")
+_DOT_HINTS = tuple(a + sp + c for a in ("dot", ".") for sp in ("", " ") for c in "])}>")
+# Fullwidth and small commercial at, as East Asian pages write addresses.
+_AT_LOOKALIKES = str.maketrans({"\uff20": "@", "\ufe6b": "@"})
+_ENTITY_HINTS = ("&#", "&commat;", "&period;")
 _NOT_TLD = frozenset(
     "png jpg jpeg gif webp svg bmp ico tif tiff avif css js json xml html htm php pdf".split()  # noqa: SIM905
 )
@@ -124,18 +137,74 @@ def mailto_address(href: str) -> str | None:
 
 
 def emails_in_text(text: str) -> set[str]:
-    """Plain and simply obfuscated (``name [at] example [dot] com``) addresses in text."""
-    found: set[str] = set()
+    """Plain and obfuscated addresses in text (see the forms above; entities decoded)."""
+    return set(email_forms(text))
+
+
+def email_forms(text: str) -> dict[str, str]:
+    """Each address in text and how it is written: 'address in text' or 'obfuscated address'."""
+    found: dict[str, str] = {}
+    if "&" in text and any(h in text for h in _ENTITY_HINTS):
+        text = html.unescape(text)
+    if "\uff20" in text or "\ufe6b" in text:
+        text = text.translate(_AT_LOOKALIKES)
     if "@" in text:
         for m in _EMAIL.finditer(text):
             ok = valid_email(f"{m.group(1)}@{m.group(2)}")
             if ok:
-                found.add(ok)
+                found[ok] = "address in text"
     lowered = text.lower()
-    if any(hint in lowered for hint in _AT_HINTS) and _AT_HINT.search(text):
+    at_hint = any(h in lowered for h in _AT_HINTS) or " AT " in text
+    dot_hint = "@" in text and (any(h in lowered for h in _DOT_HINTS) or " DOT " in text)
+    if (at_hint and _AT_HINT.search(text)) or (dot_hint and _DOT_HINT.search(text)):
         for m in _OBFUSCATED.finditer(text):
-            domain = _DOT_RE.sub(".", m.group(2))
-            ok = valid_email(f"{m.group(1)}@{domain}")
+            at, raw_domain = m.group("at"), m.group(3)
+            hidden_dot = any(sep != "." for sep in _DOT_RE.findall(raw_domain))
+            if not (at.strip()[:1] in "[({<" or hidden_dot):
+                continue  # "a AT b.com" or a plain address: prose, or found above
+            ok = valid_email(f"{m.group(1)}@{_DOT_RE.sub('.', raw_domain)}")
             if ok:
-                found.add(ok)
+                found.setdefault(ok, "obfuscated address")
+    return found
+
+
+def cloudflare_emails(html_text: str) -> set[str]:
+    """Addresses hidden by Cloudflare's e-mail protection (``data-cfemail`` / ``#hex`` links)."""
+    found: set[str] = set()
+    if "cfemail" not in html_text and "email-protection#" not in html_text:
+        return found
+    for m in _CFEMAIL.finditer(html_text):
+        ok = valid_email(_cf_decode(m.group(1) or m.group(2)))
+        if ok:
+            found.add(ok)
+    return found
+
+
+_CFEMAIL = re.compile(
+    r"""data-cfemail\s*=\s*["']?([0-9a-fA-F]{4,512})|email-protection#([0-9a-fA-F]{4,512})"""
+)
+
+
+def _cf_decode(hex_text: str) -> str:
+    """Cloudflare's scheme: the first byte is a key XOR-ed with every following byte."""
+    if len(hex_text) % 2:
+        return ""
+    data = bytes.fromhex(hex_text)
+    key = data[0]
+    return bytes(b ^ key for b in data[1:]).decode("utf-8", "replace")
+
+
+_MAILTO = re.compile(r"""href\s*=\s*["']?\s*(mailto:[^"'\s>]+)""", re.IGNORECASE)
+
+
+def mailto_addresses(html_text: str) -> set[str]:
+    """The addresses of every ``mailto:`` link in raw HTML (attribute entities decoded)."""
+    found: set[str] = set()
+    if "mailto:" not in html_text.lower():
+        return found
+    for m in _MAILTO.finditer(html_text):
+        href = html.unescape(m.group(1)) if "&" in m.group(1) else m.group(1)
+        ok = mailto_address(href)
+        if ok:
+            found.add(ok)
     return found

@@ -34,7 +34,7 @@ from linkatlas.model import (
     SourceCounts,
     Target,
 )
-from linkatlas.store import auditdata, imported, io, queries, runs, sightings
+from linkatlas.store import auditdata, imported, io, queries, runs, sightings, sites
 from linkatlas.store import graph as _graph
 from linkatlas.store import profile as _profile
 from linkatlas.store import traffic as _traffic
@@ -389,6 +389,16 @@ class Index:
         """Pages, links, distinct domains and runs in the index."""
         with translated("counts query", str(self.path)):
             return queries.counts(self._con)
+
+    def site_pages(self, scope: Literal["domain", "host"], site: str, pattern: str) -> list[Page]:
+        """Pages of a site with addresses or a URL/title matching ``pattern`` (store/sites.py)."""
+        with translated("site pages query", str(self.path)):
+            return sites.site_pages(self._con, scope, site, pattern)
+
+    def site_links(self, scope: Literal["domain", "host"], site: str, pattern: str) -> list[Link]:
+        """Internal links of a site whose URL or anchor matches ``pattern``, one per target."""
+        with translated("site links query", str(self.path)):
+            return sites.site_links(self._con, scope, site, pattern)
 
     def host_stats(self, hosts: Sequence[str]) -> list[HostStats]:
         """What the index knows about each host (pages, words, referrers, shared IDs)."""
