@@ -34,6 +34,9 @@ _KIND_WORDS: dict[str, LinkKind] = {
     "rss": LinkKind.IMPORTED, "other": LinkKind.IMPORTED,
 }
 _REL_WORDS = frozenset({"nofollow", "sponsored", "ugc"})
+FIELDS = ("source_url", "target_url", "anchor", "alt", "alt_flag", "type", "rel", "nofollow",
+          "sponsored", "ugc", "text", "image", "frame", "form", "redirect", "first_seen",
+          "last_seen", "key", "links", "domains", "pages")
 _WORD_SPLIT = re.compile(r"[\s,;/|+]+")
 _TIME = re.compile(
     r"^(?P<date>.*?)(?:[ T](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
@@ -44,6 +47,7 @@ _NAMED_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", 
                   "%B %d %Y", "%d %b, %Y", "%a, %d %b %Y", "%A, %B %d, %Y", "%b %Y")
 
 
+@functools.lru_cache(maxsize=256)
 def parse_bool(text: str) -> bool:
     """True for the spellings of yes/true/1 that exports use; False for anything else."""
     return text.strip().casefold() in _TRUE
@@ -144,6 +148,7 @@ def _named_date(part: str) -> _dt.datetime | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # target pages repeat on most rows of an export
 def fix_url(text: str) -> str | None:
     """The normalised http(s) URL an export cell means (scheme added when missing), or None."""
     raw = text.strip()
@@ -154,9 +159,24 @@ def fix_url(text: str) -> str | None:
     elif "://" not in raw[:12]:
         raw = "http://" + raw
     norm = urls.try_normalize(raw)
-    if norm is None or not urls.is_http(norm):
+    # normalize() lower-cases the scheme, so a prefix test is the whole scheme check.
+    if norm is None or not norm.startswith(("http://", "https://")):
         return None
     return norm
+
+
+@functools.lru_cache(maxsize=1024)
+def kind_and_rel(text: str) -> tuple[LinkKind | None, tuple[str, ...]]:
+    """The link kind (None if no word names one) and rel tokens that type/rel cells hold."""
+    rel: list[str] = []
+    kind: LinkKind | None = None
+    for word in _WORD_SPLIT.split(text.casefold()):
+        word = "".join(ch for ch in word if ch.isalnum())
+        if word in _REL_WORDS:
+            rel.append(word)
+        elif kind is None and word in _KIND_WORDS:
+            kind = _KIND_WORDS[word]
+    return kind, tuple(rel)
 
 
 def fix_host(text: str) -> str | None:
@@ -174,20 +194,25 @@ class RowReader:
     def __init__(self, match: Match, *, name: str, target: str, default_seen: _dt.datetime):
         """``name`` is the table's file name (for ``observed_in``); ``target`` the property."""
         self.spec = match.spec
-        self.positions = match.positions
         self.name = name
         self.target = target
         self.default_seen = default_seen
         self.via: Source = match.spec.vendor
+        # Rows are cut to the matched columns plus one empty cell that every absent field
+        # points at: a field lookup is then one index, with no per-field presence test.
+        self.width = max(match.positions.values()) + 1
+        self.index = {name: match.positions.get(name, self.width) for name in FIELDS}
 
-    def _get(self, row: Sequence[str], field: str) -> str:
-        position = self.positions.get(field)
-        if position is None or position >= len(row):
-            return ""
-        return row[position]
+    def _cells(self, row: Sequence[str]) -> list[str]:
+        cells = list(row[:self.width])
+        cells.extend([""] * (self.width + 1 - len(cells)))
+        return cells
 
-    def _flag(self, row: Sequence[str], field: str) -> bool:
-        return field in self.positions and parse_bool(self._get(row, field))
+    def _get(self, cells: Sequence[str], field: str) -> str:
+        return cells[self.index[field]]
+
+    def _flag(self, cells: Sequence[str], field: str) -> bool:
+        return parse_bool(cells[self.index[field]])
 
     def _seen(self, row: Sequence[str]) -> tuple[_dt.datetime, _dt.datetime]:
         first = parse_date(self._get(row, "first_seen"))
@@ -202,9 +227,10 @@ class RowReader:
     def read(self, row: Sequence[str], number: int) -> Link | ImportedStat:
         """The record of one data row (``number`` is its row in the sheet, header = 1)."""
         where = f"{self.name}#{number}"
+        cells = self._cells(row)
         if self.spec.report == "link":
-            return self._link(row, where)
-        return self._stat(row, where)
+            return self._link(cells, where)
+        return self._stat(cells, where)
 
     def _link(self, row: Sequence[str], where: str) -> Link:
         source = fix_url(self._get(row, "source_url"))
@@ -215,16 +241,11 @@ class RowReader:
             raise RecordError(f"bad target URL: {self._get(row, 'target_url')[:120]!r}")
         anchor = " ".join(self._get(row, "anchor").split())
         alt = " ".join(self._get(row, "alt").split())
-        rel: list[str] = []
-        kind: LinkKind | None = None
-        for word in _WORD_SPLIT.split(
-                (self._get(row, "type") + " " + self._get(row, "rel")).casefold()):
-            word = "".join(ch for ch in word if ch.isalnum())
-            if word in _REL_WORDS:
-                rel.append(word)
-            elif kind is None and word in _KIND_WORDS:
-                kind = _KIND_WORDS[word]
-        rel.extend(w for w in ("nofollow", "sponsored", "ugc") if self._flag(row, w))
+        kind, words = kind_and_rel(self._get(row, "type") + " " + self._get(row, "rel"))
+        rel = list(words)
+        for flag in ("nofollow", "sponsored", "ugc"):
+            if self._flag(row, flag):
+                rel.append(flag)
         if kind is None:
             kind = self._kind_from_flags(row, anchor, alt)
         if not anchor and alt:
