@@ -242,3 +242,17 @@ def test_bad_input_is_a_clear_error(sample_db: tuple[Path, sample.SampleWeb]) ->
     res = runner.invoke(app, ["contacts", "--db", str(db)])
     assert res.exit_code != 0
     assert list(csv.reader(io.StringIO(""))) == []
+
+
+def test_cloudflare_addresses_reach_the_index_through_extraction() -> None:
+    from linkatlas.extract import links_from_page
+    from linkatlas.model import Capture
+
+    key, addr = 0x33, "desk@paper.test"
+    hexed = f"{key:02x}" + "".join(f"{ord(c) ^ key:02x}" for c in addr)
+    body = (f'<html><body><p>Write to <a href="/cdn-cgi/l/email-protection#{hexed}">'
+            '[email&#160;protected]</a></p></body></html>').encode()
+    capture = Capture(url="https://paper.test/contact", status=200,
+                      headers=(("Content-Type", "text/html"),), body=body,
+                      fetched_at=dt.datetime(2026, 1, 1, tzinfo=UTC))
+    assert links_from_page(capture).page.emails == (addr,)

@@ -25,7 +25,14 @@ from linkatlas.extract import placement as _placement
 from linkatlas.extract.charset import decode
 from linkatlas.extract.common import LinkMaker
 from linkatlas.extract.headers import HeaderInfo, header_info, page_nofollow_from_meta
-from linkatlas.extract.text import cap, collapse, emails_in_text, mailto_address, tracking_ids
+from linkatlas.extract.text import (
+    cap,
+    cloudflare_emails,
+    collapse,
+    emails_in_text,
+    mailto_address,
+    tracking_ids,
+)
 from linkatlas.model import Capture, Extracted, Link, LinkKind, Page, Placement
 
 ANCHOR_LIMIT = 500
@@ -268,6 +275,7 @@ class _HtmlPage:
         text, charset = decode(self.capture.body, self.info.content_type or None)
         self.page.charset = charset
         self.page.tracking_ids = tracking_ids(text)
+        self.emails |= cloudflare_emails(text)  # hidden from the text, decoded from the markup
         if _may_be_astral(text) and _MARKER.search(text):
             text = _MARKER.sub("\ufffd", text)  # the page's own private-use characters
         if text.count("<") > NESTING_LIMIT and _max_depth(text) > NESTING_LIMIT // 4:
