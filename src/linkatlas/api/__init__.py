@@ -69,6 +69,9 @@ from linkatlas.api._ingest import (
     expand_paths,
     ingest,
 )
+from linkatlas.api._owner import (
+    own_index,
+)
 from linkatlas.api._query import (
     anchors,
     backlinks,
@@ -79,6 +82,10 @@ from linkatlas.api._query import (
     profile,
     refdomains,
     to_frame,
+)
+from linkatlas.api._report import (
+    report_data,
+    report_html,
 )
 from linkatlas.api._sources import (
     link_sources,
@@ -140,6 +147,7 @@ __all__ = [
     "inspect_export",
     "link_sources",
     "outlinks",
+    "own_index",
     "parse_hosts",
     "parse_target",
     "profile",
@@ -149,6 +157,8 @@ __all__ = [
     "read_spam_list",
     "refdomains",
     "referrals",
+    "report_data",
+    "report_html",
     "robots_check",
     "score_hosts",
     "source_coverage",

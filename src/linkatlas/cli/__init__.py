@@ -43,6 +43,9 @@ from linkatlas.cli import _disavow  # noqa: F401
 from linkatlas.cli import _traffic  # noqa: F401
 
 # isort: split
+from linkatlas.cli import _web  # noqa: F401
+
+# isort: split
 from linkatlas.cli import _demo  # noqa: F401
 from linkatlas.cli._app import app, err
 from linkatlas.errors import LinkatlasError

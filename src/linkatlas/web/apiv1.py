@@ -1,0 +1,179 @@
+"""The JSON API under /api/v1: the dashboard's data, typed (OpenAPI at /api/v1/openapi.json).
+
+Reads call the ``linkatlas.api`` verbs against the served index; writes (jobs) need the
+``Authorization: Bearer`` token (``web.security.require_token``). Errors are JSON
+``{"detail": "..."}`` with 400 (bad input), 401/403 (token), 404 (no such job) or 503 (index).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+
+from linkatlas import api
+from linkatlas.model import Authority, LinkSources, Placement, Profile, SourceCoverage
+from linkatlas.web import tables
+from linkatlas.web.schemas import (
+    AnchorsOut,
+    AuditOut,
+    BacklinksOut,
+    DisavowIn,
+    DisavowOut,
+    ErrorOut,
+    JobIn,
+    JobKindOut,
+    JobOut,
+    RefdomainsOut,
+)
+from linkatlas.web.security import require_token
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Bad input (target, parameter)"},
+    503: {"model": ErrorOut, "description": "The index cannot be read"},
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Bad job kind or parameters"},
+    401: {"model": ErrorOut, "description": "Missing or wrong API token"},
+    403: {"model": ErrorOut, "description": "Write endpoints are disabled (no token set)"},
+}
+
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+Q = Annotated[str, Query(max_length=500, description="Keep rows containing this text")]
+Sort = Annotated[str, Query(max_length=64, description="Column to sort by")]
+Order = Annotated[Literal["asc", "desc"], Query()]
+PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
+PerPage = Annotated[int, Query(ge=1, le=tables.MAX_PER_PAGE)]
+Follow = Annotated[bool, Query(description="Only links that pass ranking credit")]
+TargetPath = Annotated[str, "a domain or host"]
+
+
+def db_of(request: Request) -> Path:
+    """The served index file."""
+    path: Path = request.app.state.config.db
+    return path
+
+
+def _page_info(v: tables.TableView[Any]) -> dict[str, Any]:
+    return {"total": v.total, "page": v.page, "per_page": v.per_page, "pages": v.pages,
+            "sort": v.sort, "order": v.order}
+
+
+def backlink_rows(db: Path, target: str, follow_only: bool, placement: str | None) -> list[Any]:
+    """The backlinks of a target, filtered by credit and placement."""
+    return api.backlinks(target, db=db, follow_only=follow_only, placement=placement)
+
+
+@router.get("/targets/{target}/profile", response_model=Profile)
+def profile(request: Request, target: str,
+            top: Annotated[int, Query(ge=1, le=100)] = 10) -> Profile:
+    """The backlink profile of a target: counts, splits, anchors, authority bands, weeks."""
+    return api.profile(target, db=db_of(request), top=top)
+
+
+@router.get("/targets/{target}/backlinks", response_model=BacklinksOut)
+def backlinks(request: Request, target: str, q: Q = "", sort: Sort = "first_seen",
+              order: Order = "desc", page: PageNo = 1, per_page: PerPage = 50,
+              follow_only: Follow = False, placement: Placement | None = None) -> BacklinksOut:
+    """Backlinks of a target, filtered, sorted and paginated."""
+    rows = backlink_rows(db_of(request), target, follow_only,
+                         placement.value if placement else None)
+    v = tables.view(rows, tables.TableQuery(q, sort, order, page, per_page),
+                    tables.BACKLINK_COLUMNS, ("source_url", "target_url", "anchor"),
+                    "first_seen")
+    return BacklinksOut(items=v.items, **_page_info(v))
+
+
+@router.get("/targets/{target}/refdomains", response_model=RefdomainsOut)
+def refdomains(request: Request, target: str, q: Q = "", sort: Sort = "links",
+               order: Order = "desc", page: PageNo = 1, per_page: PerPage = 50,
+               follow_only: Follow = False) -> RefdomainsOut:
+    """Referring domains of a target, filtered, sorted and paginated."""
+    rows = api.refdomains(target, db=db_of(request), follow_only=follow_only)
+    v = tables.view(rows, tables.TableQuery(q, sort, order, page, per_page),
+                    tables.REFDOMAIN_COLUMNS, ("domain", "top_anchor"), "links")
+    return RefdomainsOut(items=v.items, **_page_info(v))
+
+
+@router.get("/targets/{target}/anchors", response_model=AnchorsOut)
+def anchors(request: Request, target: str, q: Q = "", sort: Sort = "links",
+            order: Order = "desc", page: PageNo = 1, per_page: PerPage = 50,
+            follow_only: Follow = False) -> AnchorsOut:
+    """Anchor texts of a target, filtered, sorted and paginated."""
+    rows = api.anchors(target, db=db_of(request), follow_only=follow_only)
+    v = tables.view(rows, tables.TableQuery(q, sort, order, page, per_page),
+                    tables.ANCHOR_COLUMNS, ("anchor",), "links")
+    return AnchorsOut(items=v.items, **_page_info(v))
+
+
+@router.get("/targets/{target}/audit", response_model=AuditOut)
+def audit(request: Request, target: str,
+          links_limit: Annotated[int, Query(ge=0, le=100_000)] = 500) -> AuditOut:
+    """Link-spam findings with their evidence, per referring domain and per link."""
+    rep = api.audit(target, db=db_of(request))
+    return AuditOut(target=rep.target, statement=rep.statement, bands=list(rep.bands),
+                    brands=list(rep.brands), keywords=list(rep.keywords),
+                    domains=list(rep.domains), links=list(rep.links[:links_limit]),
+                    links_total=len(rep.links), seconds=rep.seconds)
+
+
+@router.get("/targets/{target}/authority", response_model=Authority)
+def authority(request: Request, target: str,
+              graph: Annotated[str, Query(max_length=200)] = "index:domain",
+              if_link_from: Annotated[str | None, Query(max_length=2000)] = None) -> Authority:
+    """A target's authority score explained (run a rank job first)."""
+    return api.authority(target, db=db_of(request), graph=graph, if_link_from=if_link_from)
+
+
+@router.get("/targets/{target}/sources", response_model=list[SourceCoverage])
+def sources(request: Request, target: str) -> list[SourceCoverage]:
+    """Per source: what it saw of the target's backlinks and an estimate of what it misses."""
+    return api.source_coverage(target, db=db_of(request))
+
+
+@router.get("/targets/{target}/link-sources", response_model=list[LinkSources])
+def link_sources(request: Request, target: str,
+                 limit: Annotated[int, Query(ge=1, le=100_000)] = 1000) -> list[LinkSources]:
+    """Each backlink with every source that saw it."""
+    return api.link_sources(target, db=db_of(request), limit=limit)
+
+
+@router.post("/targets/{target}/disavow", response_model=DisavowOut)
+def disavow(target: str, body: Annotated[DisavowIn, Body()]) -> DisavowOut:
+    """Build a disavow file from chosen domains or URLs (nothing is stored)."""
+    res = api.disavow_generate(target, candidates=body.entries, keep=body.keep)
+    return DisavowOut(text=res.text, entries=len(res.entries),
+                      dropped=[(e.text(), why) for e, why in res.dropped])
+
+
+@router.get("/jobs", response_model=list[JobOut])
+def jobs(request: Request) -> list[JobOut]:
+    """Jobs the server remembers, newest first."""
+    return [JobOut.of(j) for j in request.app.state.jobs.jobs()]
+
+
+@router.get("/jobs/kinds", response_model=list[JobKindOut])
+def job_kinds(request: Request) -> list[JobKindOut]:
+    """The job kinds this server runs and the JSON schema of each one's parameters."""
+    return [JobKindOut(name=k.name, help=k.help, params=k.params.model_json_schema())
+            for k in request.app.state.jobs.kinds.values()]
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut,
+            responses={404: {"model": ErrorOut, "description": "No such job"}})
+def job(request: Request, job_id: int) -> JobOut:
+    """One job's state, progress, result or error."""
+    found = request.app.state.jobs.get(job_id)
+    if found is None:
+        raise HTTPException(404, f"no job {job_id}")
+    return JobOut.of(found)
+
+
+@router.post("/jobs", response_model=JobOut, status_code=202, responses=WRITE_ERRORS,
+             dependencies=[Depends(require_token)])
+def submit(request: Request, body: Annotated[JobIn, Body()]) -> JobOut:
+    """Queue a job (crawl, ingest, import, rank, report); needs the API token."""
+    return JobOut.of(request.app.state.jobs.submit(body.kind, body.params))
+
