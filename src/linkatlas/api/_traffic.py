@@ -92,15 +92,16 @@ def import_traffic(
                 tally = traffic.tally_log(path, kind, rules, observed_in)
             records = tally.records(where, "ga4" if kind == "ga4" else "log")
             replaced, _ = index.replace_referrals(observed_in, where.domain, records)
+            stored = len(tally.rows)
             report.files.append(TrafficFile(
                 path=str(path), format=kind, observed_in=observed_in, lines=tally.lines,
                 visits=tally.visits, unknown_referrer=tally.unknown_referrer,
-                rows=len(records), replaced=replaced, skipped=dict(tally.skipped),
+                rows=stored, replaced=replaced, skipped=dict(tally.skipped),
             ))
             report.lines += tally.lines
             report.visits += tally.visits
             report.unknown_referrer += tally.unknown_referrer
-            report.rows += len(records)
+            report.rows += stored
             report.skipped.update(tally.skipped)
             room = traffic.EXAMPLES - len(report.examples)
             report.examples.extend(tally.examples[:max(room, 0)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Literal
@@ -493,7 +493,7 @@ class Index:
     # -- referral traffic (store/traffic.py, docs/traffic.md) ---------------------------------
 
     def replace_referrals(
-        self, observed_in: str, site: str, rows: Sequence[Referral]
+        self, observed_in: str, site: str, rows: Iterable[Referral]
     ) -> tuple[int, int]:
         """Replace one file's referral rows for a site in one transaction; (removed, written)."""
         with self._transaction("write referrals"):

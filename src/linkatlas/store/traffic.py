@@ -12,7 +12,8 @@ landing URL's host, a URL target the landing URL.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -28,7 +29,6 @@ from linkatlas.model import (
     Target,
 )
 from linkatlas.store.arrow import conform, schema_of
-from linkatlas.store.merge import merge_batch
 from linkatlas.store.schema import REFERRALS, first, quote, record_table_ddl
 
 REFERRAL_SCHEMA: pa.Schema = schema_of(REFERRALS.columns)
@@ -50,7 +50,7 @@ def exists(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def replace_file(
-    con: duckdb.DuckDBPyConnection, observed_in: str, site: str, rows: Sequence[Referral]
+    con: duckdb.DuckDBPyConnection, observed_in: str, site: str, rows: Iterable[Referral]
 ) -> tuple[int, int]:
     """Replace what one file gave for ``site`` by ``rows`` (caller holds the transaction).
 
@@ -64,11 +64,25 @@ def replace_file(
     removed = first(con.execute(f"SELECT count(*) FROM referrals WHERE {same}",
                                 params).fetchall())[0]
     con.execute(f"DELETE FROM referrals WHERE {same}", params)
+    # The file's old rows are gone and a tally has one row per key: a plain insert is the merge.
+    cols = ", ".join(quote(n) for n in REFERRALS.names)
     written = 0
-    for start in range(0, len(rows), 100_000):
-        batch = referrals_to_arrow(rows[start:start + 100_000])
-        written += merge_batch(con, REFERRALS, conform(batch, REFERRAL_SCHEMA, "referrals batch"))
+    for chunk in _batched(rows):
+        batch = conform(referrals_to_arrow(chunk), REFERRAL_SCHEMA, "referrals batch")
+        con.register("_referrals_batch", batch)
+        try:
+            con.execute(f"INSERT INTO referrals SELECT {cols}, {REFERRALS.key_hash_sql()} "
+                        "FROM _referrals_batch")
+        finally:
+            con.unregister("_referrals_batch")
+        written += batch.num_rows
     return int(removed), written
+
+
+def _batched(rows: Iterable[Referral], size: int = 100_000) -> Iterator[tuple[Referral, ...]]:
+    it = iter(rows)
+    while chunk := tuple(itertools.islice(it, size)):
+        yield chunk
 
 
 def _where(target: Target) -> tuple[str, list[Any]]:
