@@ -5,6 +5,9 @@ target, docs/store.md), joined once with the pages table for what the crawl know
 source page (fetch time, language, server address), lands in a temporary table; each section
 is then one aggregation over that table or over the per-domain table derived from it. Only
 small results (distinct anchors, distinct addresses, weekly counts) come back to Python.
+Distinct pages and domains are counted on 64-bit hashes of the strings (``su``, ``sd``): about
+twice as fast as distinct strings, and a collision among a million values has a probability
+near 1e-8.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from linkatlas.extract.anchors import CLASSES, classify
 from linkatlas.model import (
@@ -58,7 +60,8 @@ def _stage(con: duckdb.DuckDBPyConnection, target: Target) -> None:
     ip = "p.ip" if "ip" in _PAGE_NAMES else "''"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _pt AS
-        SELECT l.*, p.fetched_at, coalesce(nullif(p.language, ''), 'unknown') AS language,
+        SELECT hash(l.source_url) AS su, hash(l.source_domain) AS sd, l.* EXCLUDE (source_url),
+               p.fetched_at, coalesce(nullif(p.language, ''), 'unknown') AS language,
                coalesce({ip}, '') AS ip,
                CASE WHEN l.sponsored THEN 'sponsored' WHEN l.ugc THEN 'ugc'
                     WHEN l.nofollow THEN 'nofollow' WHEN l.passes_credit THEN 'followed'
@@ -73,12 +76,13 @@ def _stage(con: duckdb.DuckDBPyConnection, target: Target) -> None:
     # was lost when the last of them was found missing (docs/link-model.md).
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _pd AS
-        SELECT source_domain, count(*) AS links, count(*) FILTER (WHERE passes_credit) AS followed,
-               count(DISTINCT source_url) AS pages, min(first_seen) AS first_seen,
+        SELECT any_value(source_domain) AS source_domain, count(*) AS links,
+               count(*) FILTER (WHERE passes_credit) AS followed,
+               count(DISTINCT su) AS pages, min(first_seen) AS first_seen,
                max(last_seen) AS last_seen,
                bool_and(coalesce(fetched_at > last_seen, false)) AS lost,
                max(fetched_at) AS lost_at
-        FROM _pt GROUP BY source_domain""")
+        FROM _pt GROUP BY sd""")
 
 
 def profile(
@@ -105,16 +109,15 @@ def profile(
             referral_visits=sum(r.visits for r in referrals), referral_domains=len(referrals),
             referral_domains_linking=int(linking))
     finally:
-        con.execute("DROP TABLE IF EXISTS _pt")
-        con.execute("DROP TABLE IF EXISTS _pd")
-        con.execute("DROP TABLE IF EXISTS _am")
+        for temp in ("_pt", "_pd", "_am", "_pi"):
+            con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
 def _assemble(con: duckdb.DuckDBPyConnection, target: Target, top: int,
               brands: tuple[str, ...], keywords: tuple[str, ...]) -> Profile:
     tot = first(con.execute("""
-        SELECT count(*), count(DISTINCT source_domain), count(DISTINCT source_host),
-               count(DISTINCT source_url), count(*) FILTER (WHERE passes_credit),
+        SELECT count(*), count(DISTINCT sd), count(DISTINCT source_host),
+               count(DISTINCT su), count(*) FILTER (WHERE passes_credit),
                count(*) FILTER (WHERE nofollow), count(*) FILTER (WHERE sponsored),
                count(*) FILTER (WHERE ugc), count(DISTINCT ip) FILTER (WHERE ip <> '')
         FROM _pt""").fetchall())
@@ -149,7 +152,7 @@ def _splits(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[Bucket, ...]]:
     sets = ", ".join(f"({n})" for n in names)
     cols = ", ".join(names)
     rows = con.execute(f"""
-        SELECT {cols}, count(*), count(DISTINCT source_domain),
+        SELECT {cols}, count(*), count(DISTINCT sd),
                count(*) FILTER (WHERE passes_credit), GROUPING({cols})
         FROM _pt GROUP BY GROUPING SETS ({sets})""").fetchall()
     out: dict[str, list[tuple[Any, ...]]] = {n: [] for n in names}
@@ -176,7 +179,7 @@ def _top_refdomains(con: duckdb.DuckDBPyConnection, top: int) -> tuple[RefDomain
 
 def _top_anchors(con: duckdb.DuckDBPyConnection, top: int) -> tuple[AnchorStat, ...]:
     rows = con.execute("""
-        SELECT anchor, count(*), count(DISTINCT source_domain),
+        SELECT anchor, count(*), count(DISTINCT sd),
                count(*) FILTER (WHERE passes_credit)
         FROM _pt GROUP BY anchor ORDER BY 2 DESC, 3 DESC, 1 LIMIT ?""", [top]).fetchall()
     return tuple(AnchorStat(anchor=r[0], links=r[1], refdomains=r[2], followed_links=r[3])
@@ -187,17 +190,15 @@ def _anchor_classes(
     con: duckdb.DuckDBPyConnection, brands: tuple[str, ...], keywords: tuple[str, ...], top: int
 ) -> tuple[tuple[Bucket, ...], tuple[ClassifiedAnchor, ...]]:
     rows = con.execute("""
-        SELECT anchor, kind, count(*), count(DISTINCT source_domain) FROM _pt
+        SELECT anchor, kind, count(*), count(DISTINCT sd) FROM _pt
         GROUP BY anchor, kind ORDER BY 3 DESC, 4 DESC, 1, 2""").fetchall()
     cls = [classify(r[0], r[1], brands, keywords) for r in rows]
-    con.register("_am_in", pa.table({"anchor": [r[0] for r in rows],
-                                     "kind": [r[1] for r in rows], "cls": cls}))
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE _am AS SELECT * FROM _am_in")
-    finally:
-        con.unregister("_am_in")
+    # lists as parameters, not an Arrow table: registering one imports pyarrow's pandas glue
+    con.execute("CREATE OR REPLACE TEMP TABLE _am AS SELECT unnest(?) AS anchor, "
+                "unnest(?) AS kind, unnest(?) AS cls",
+                [[r[0] for r in rows], [r[1] for r in rows], cls])
     found = {r[0]: r for r in con.execute("""
-        SELECT m.cls, count(*), count(DISTINCT p.source_domain),
+        SELECT m.cls, count(*), count(DISTINCT p.sd),
                count(*) FILTER (WHERE p.passes_credit)
         FROM _pt p JOIN _am m ON m.anchor = p.anchor AND m.kind = p.kind
         GROUP BY m.cls""").fetchall()}
@@ -210,22 +211,31 @@ def _anchor_classes(
 
 
 def _subnets(con: duckdb.DuckDBPyConnection, top: int) -> tuple[tuple[Bucket, ...], int]:
-    rows = con.execute("""
-        SELECT ip, source_domain, count(*), count(*) FILTER (WHERE passes_credit)
-        FROM _pt WHERE ip <> '' GROUP BY ALL""").fetchall()
+    # Per (address, domain) first: far fewer rows than links. IPv4 /24s are then cut in SQL;
+    # the (rarer) IPv6 and odd addresses go through ``subnet`` in Python.
+    con.execute("""CREATE OR REPLACE TEMP TABLE _pi AS
+                   SELECT ip, sd, count(*) AS n, count(*) FILTER (WHERE passes_credit) AS f
+                   FROM _pt WHERE ip <> '' GROUP BY ALL""")
+    v4 = r"regexp_matches(ip, '^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$')"
+    nets = rf"""SELECT regexp_extract(ip, '^(.*)\.', 1) || '.0/24' AS net, sd, n, f
+                FROM _pi WHERE {v4}"""
+    count = first(con.execute(f"SELECT count(DISTINCT net) FROM ({nets})").fetchall())[0]
+    ranked = con.execute(f"""
+        SELECT net, sum(n)::BIGINT, count(DISTINCT sd), sum(f)::BIGINT
+        FROM ({nets}) GROUP BY net ORDER BY 3 DESC, 2 DESC, 1 LIMIT ?""", [top]).fetchall()
     links: dict[str, int] = defaultdict(int)
     followed: dict[str, int] = defaultdict(int)
-    domains: dict[str, set[str]] = defaultdict(set)
-    for ip, domain, n, f in rows:
+    domains: dict[str, set[int]] = defaultdict(set)
+    for ip, sd, n, f in con.execute(f"SELECT ip, sd, n, f FROM _pi WHERE NOT {v4}").fetchall():
         net = subnet(ip)
-        if net is None:
-            continue
-        links[net] += n
-        followed[net] += f
-        domains[net].add(domain)
-    ranked = sorted(links, key=lambda s: (-len(domains[s]), -links[s], s))
-    return (tuple(Bucket(name=s, links=links[s], refdomains=len(domains[s]),
-                         followed=followed[s]) for s in ranked[:top]), len(links))
+        if net is not None:
+            links[net] += n
+            followed[net] += f
+            domains[net].add(sd)
+    rows = [(r[0], r[1], r[2], r[3]) for r in ranked]
+    rows += [(net, links[net], len(domains[net]), followed[net]) for net in links]
+    rows.sort(key=lambda r: (-r[2], -r[1], r[0]))
+    return _buckets(rows[:top]), int(count) + len(links)
 
 
 def subnet(address: str) -> str | None:
@@ -244,9 +254,9 @@ def _sitewide(con: duckdb.DuckDBPyConnection) -> tuple[SitewideGroup, ...]:
     places = ", ".join(f"'{p}'" for p in BOILERPLATE)
     rows = con.execute(f"""
         WITH t AS (
-            SELECT source_host, anchor, kind, placement, count(DISTINCT source_url) AS pages
-            FROM _pt GROUP BY ALL HAVING count(DISTINCT source_url) >= ?),
-        h AS (SELECT source_host, count(DISTINCT source_url) AS linking FROM _pt
+            SELECT source_host, anchor, kind, placement, count(DISTINCT su) AS pages
+            FROM _pt GROUP BY ALL HAVING count(DISTINCT su) >= ?),
+        h AS (SELECT source_host, count(DISTINCT su) AS linking FROM _pt
               WHERE source_host IN (SELECT source_host FROM t) GROUP BY 1),
         c AS (SELECT host, count(*) AS crawled FROM pages
               WHERE host IN (SELECT source_host FROM t) AND status BETWEEN 200 AND 299
@@ -260,7 +270,7 @@ def _sitewide(con: duckdb.DuckDBPyConnection) -> tuple[SitewideGroup, ...]:
             WHERE (coalesce(c.crawled, 0) > 0 AND t.pages >= ? * c.crawled)
                OR (t.placement IN ({places}) AND t.pages >= ? * h.linking)),
         g AS (SELECT p.source_host, any_value(p.source_domain) AS domain,
-                     count(DISTINCT p.source_url) AS pages, count(*) AS links
+                     count(DISTINCT p.su) AS pages, count(*) AS links
               FROM _pt p JOIN q ON q.source_host = p.source_host AND q.anchor = p.anchor
                    AND q.kind = p.kind AND q.placement = p.placement
               GROUP BY 1),
