@@ -404,3 +404,23 @@ def test_cli_import_keeps_parquet_merging(tmp_path: Path) -> None:
     assert api.counts(db=other)["links"] == 3
     with pytest.raises(InputError, match="import_parquet"):
         api.import_file(out, db=other)
+
+
+def test_unusable_files_are_clear_errors(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(bytes(range(256)) * 8)
+    header_only = tmp_path / "header-only.csv"
+    header_only.write_text("Source url,Target url,Page ascore\n")
+    with pytest.raises(InputError, match="columns found: none"):
+        api.inspect_export(empty)
+    with pytest.raises(InputError) as info:
+        api.inspect_export(binary)
+    assert "\x00" not in str(info.value) and "\x1b" not in str(info.value)
+    with pytest.raises(InputError, match="a directory"):
+        api.import_file(tmp_path, db=tmp_path / "x.duckdb")
+    with pytest.raises(InputError, match="no such file"):
+        api.import_file(tmp_path / "missing.csv", db=tmp_path / "x.duckdb")
+    report = api.import_file(header_only, db=tmp_path / "x.duckdb")
+    assert (report.rows, report.links, report.reports) == (0, 0, ["Semrush backlinks"])

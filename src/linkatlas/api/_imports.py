@@ -49,6 +49,8 @@ class ExportShape:
 
 def _check_path(path: str | Path) -> Path:
     file = Path(path)
+    if file.is_dir():
+        raise InputError(f"{file}: a directory, not an export file")
     if not file.is_file():
         raise InputError(f"{file}: no such file")
     if file.suffix.lower() == ".parquet":

@@ -195,6 +195,8 @@ def open_export(
     if not matched:
         name, header = unknown[0] if unknown else (file.name, [])
         found = ", ".join(h.strip() for h in header if h.strip())[:300] or "none"
+        # A binary file read as cp1252 would print control characters into the terminal.
+        found = "".join(ch if ch.isprintable() else "?" for ch in found)
         who = f"a {vendor.value} export" if vendor else "an export linkatlas knows"
         raise InputError(
             f"{name}: not {who} (columns found: {found}). Expected one of: "
