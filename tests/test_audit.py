@@ -106,6 +106,9 @@ def test_network_domains_flagged_with_shared_ids(
         assert all(o in shared[0].text for o in network if o != domain)
         assert any(e.signal == "interlink_density" and float(e.value) >= 0.5
                    for e in d.evidence)
+        subnet = web.ip_of(next(s.host for s in web.sites if _domain(s) == domain))
+        subnet = subnet.rsplit(".", 1)[0] + ".0/24"
+        assert any(e.signal == "shared_subnet" and e.value == subnet for e in d.evidence)
 
 
 def test_farm_directory_and_foreign_spam(report: AuditReport, web: sample.SampleWeb) -> None:
@@ -302,3 +305,24 @@ def test_network_needs_dense_interlinking() -> None:
                  words_per_page=100.0, external_per_page=1.0, links_back=3)
     exchange = S.reciprocal(r, "t.example")
     assert exchange is not None and exchange.category is Category.EXCHANGE
+
+
+def test_language_spike_needs_several_domains_close_in_time() -> None:
+    assert S.language_spike("ru", S.SPIKE_DOMAINS - 1, 1.0) is None
+    assert S.language_spike("ru", S.SPIKE_DOMAINS, S.SPIKE_DAYS + 1) is None
+    spike = S.language_spike("ru", S.SPIKE_DOMAINS, 2.0)
+    assert spike is not None and spike.category is Category.UNRELATED and "'ru'" in spike.text
+
+
+def test_many_linking_pages_read_by_join_give_the_same_findings(
+    db: Path, target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linkatlas.store import auditdata
+
+    by_list = api.audit(target, db=db)
+    monkeypatch.setattr(auditdata, "IN_LIST_URLS", 0)
+    by_join = api.audit(target, db=db)
+    assert by_join.domains == by_list.domains and by_join.links == by_list.links
+    monkeypatch.setattr(auditdata, "IN_LIST_URLS", 10_000)
+    monkeypatch.setattr(auditdata, "IN_LIST_CHUNK", 7)
+    assert api.audit(target, db=db).links == by_list.links

@@ -523,9 +523,10 @@ class Referrer:
 
 @dataclass(frozen=True, slots=True)
 class SharedTrait:
-    """A tracking id, template print or server address that several referring domains share."""
+    """A tracking id, template print, server address or IPv4 /24 subnet that several referring
+    domains share."""
 
-    kind: Literal["tracking_id", "template", "ip"]
+    kind: Literal["tracking_id", "template", "ip", "subnet"]
     value: str
     domains: tuple[str, ...]
 

@@ -12,6 +12,7 @@ lowers a score: well-linked domains are rarely part of a scheme. docs/audit.md h
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -106,6 +107,27 @@ class _Auditor:
         self.template_domains = {k: len(v) for k, v in template_domains.items()}
         self.anchor_pages = {k: len(v) for k, v in anchor_pages.items()}
         self.host_score = cache(score_host)
+        self.spikes = self._language_spikes()
+
+    def _language_spikes(self) -> dict[str, Evidence]:
+        """Language-spike evidence per referring domain whose linking pages are in a foreign
+        language shared by several domains that appeared together."""
+        mine = self.language.split("-")[0]
+        seen: dict[str, dict[str, _dt.datetime]] = defaultdict(dict)
+        for s in self.data.links:
+            lang = (s.page.language if s.page else "").split("-")[0]
+            if not lang or not mine or lang == mine:
+                continue
+            first = seen[lang].get(s.link.source_domain)
+            if first is None or s.link.first_seen < first:
+                seen[lang][s.link.source_domain] = s.link.first_seen
+        out: dict[str, Evidence] = {}
+        for lang, domains in seen.items():
+            span = (max(domains.values()) - min(domains.values())).total_seconds() / 86400
+            found = S.language_spike(lang, len(domains), span)
+            if found is not None:
+                out.update(dict.fromkeys(domains, found))
+        return out
 
     def anchor_class(self, s: SourcedLink) -> str:
         """The anchor's class against the target's brands and keywords (extract.anchors)."""
@@ -115,7 +137,8 @@ class _Auditor:
         """Signals about the whole referring domain, seen from one of its links."""
         found = [S.listed(r.domain, s.link.source_host, self.spam),
                  S.link_seller(s.link, r, s.page), S.spam_niche(r),
-                 S.reciprocal(r, self.data.target.value), _authority_evidence(r)]
+                 S.reciprocal(r, self.data.target.value), _authority_evidence(r),
+                 self.spikes.get(r.domain)]
         return [e for e in found if e is not None] + self.network.get(r.domain, [])
 
     def link_evidence(self, s: SourcedLink, r: Referrer) -> list[Evidence]:

@@ -15,10 +15,12 @@ from collections.abc import Sequence
 from linkatlas.audit.records import Category, Evidence
 from linkatlas.model import SharedTrait
 
-W_SHARED_ID, W_SHARED_TEMPLATE, W_SHARED_IP = 0.55, 0.15, 0.10
+W_SHARED_ID, W_SHARED_TEMPLATE, W_SHARED_IP, W_SHARED_SUBNET = 0.55, 0.15, 0.10, 0.05
 DENSITY_MIN, GROUP_MIN, W_INTERLINK = 0.5, 3, 0.30
-_WEIGHT = {"tracking_id": W_SHARED_ID, "template": W_SHARED_TEMPLATE, "ip": W_SHARED_IP}
-_NOUN = {"tracking_id": "analytics/ad id", "template": "page template", "ip": "server address"}
+_WEIGHT = {"tracking_id": W_SHARED_ID, "template": W_SHARED_TEMPLATE, "ip": W_SHARED_IP,
+           "subnet": W_SHARED_SUBNET}
+_NOUN = {"tracking_id": "analytics/ad id", "template": "page template", "ip": "server address",
+         "subnet": "IPv4 /24 subnet"}
 
 
 def _names(domains: Sequence[str], limit: int = 3) -> str:

@@ -30,6 +30,7 @@ SPREAD_DOMAINS, W_SPREAD = 3, 0.35
 W_FORUM_KEYWORD, W_FORUM_OTHER = 0.45, 0.15
 W_EXACT, REPEAT_DOMAINS, W_REPEAT = 0.10, 3, 0.10
 W_LANGUAGE, W_FOREIGN_ANCHOR = 0.35, 0.20
+SPIKE_DOMAINS, SPIKE_DAYS, W_SPIKE = 3, 30.0, 0.20
 RELEVANCE_MIN, W_OFF_TOPIC, W_NICHE = 0.05, 0.25, 0.15
 HOST_MIN, W_HOST = 30.0, 0.30
 W_LISTED = 0.90
@@ -213,6 +214,15 @@ def language_mismatch(page: Page | None, target_language: str) -> Evidence | Non
     return Evidence("language", page.language, target_language,
                     f"the linking page is in '{page.language}', the target site in "
                     f"'{target_language}'", Category.UNRELATED, W_LANGUAGE)
+
+
+def language_spike(language: str, domains: int, days: float) -> Evidence | None:
+    """Several referring domains in one foreign language, all first seen within a few weeks."""
+    if domains < SPIKE_DOMAINS or days > SPIKE_DAYS:
+        return None
+    return Evidence("language_spike", domains, SPIKE_DOMAINS,
+                    f"{domains} referring domains in '{language}' first seen within "
+                    f"{days:.0f} days", Category.UNRELATED, W_SPIKE)
 
 
 def off_topic(cosine: float | None, shared: tuple[str, ...]) -> Evidence | None:

@@ -3,11 +3,12 @@
 Only the target's links are turned into Python objects; everything about the referring domains
 (their pages, shared ids, interlinking, authority) is aggregated in SQL, so the cost grows with
 the target's profile, not with the index. Term document frequencies come from a fixed-size
-repeatable sample of pages, so TF-IDF costs the same on a small and on a huge index.
+hash-bucket sample of pages, so TF-IDF costs about the same on a small and on a huge index.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import duckdb
@@ -25,8 +26,11 @@ from linkatlas.store.schema import PAGES, first, quote
 
 # Link kinds that are backlinks in the link-spam sense (a cross-site canonical or feed link is not).
 AUDIT_KINDS = ("a", "image", "area", "refresh", "redirect", "imported")
-# Pages sampled for the document frequency of terms (repeatable, so the audit is deterministic).
+# About this many pages give the document frequency of terms (a fixed hash bucket, so the audit
+# is deterministic).
 DF_SAMPLE = 100_000
+# Up to this many linking pages are read by URL lists (zone maps), in chunks; more by a join.
+IN_LIST_URLS, IN_LIST_CHUNK = 5_000, 1_000
 _HTML = "status < 300 AND content_type ILIKE '%html%'"
 _PAGE_COLS = ", ".join(f"p.{quote(n)}" for n in PAGES.names)
 
@@ -67,9 +71,21 @@ def _sourced(con: duckdb.DuckDBPyConnection, limit: int | None) -> list[SourcedL
         sql += " LIMIT ?"
         params.append(limit)
     links = links_from_arrow(con.sql(sql, params=params).to_arrow_table())
-    pages = pages_from_arrow(con.sql(
-        f"SELECT {_PAGE_COLS} FROM pages p SEMI JOIN (SELECT DISTINCT source_url FROM "
-        "_audit_links) s ON p.url = s.source_url").to_arrow_table())
+    wanted = sorted({k.source_url for k in links})
+    pages = []
+    if len(wanted) <= IN_LIST_URLS:
+        # Constant IN lists reach the zone maps of the URL-sorted pages table: 64 pages of a
+        # 1.4M-page index in 0.07 s, where a join reads every row (0.5 s).
+        for i in range(0, len(wanted), IN_LIST_CHUNK):
+            chunk = wanted[i:i + IN_LIST_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            pages += pages_from_arrow(con.sql(
+                f"SELECT {_PAGE_COLS} FROM pages p WHERE p.url IN ({marks})", params=chunk
+            ).to_arrow_table())
+    else:
+        pages = pages_from_arrow(con.sql(
+            f"SELECT {_PAGE_COLS} FROM pages p SEMI JOIN (SELECT DISTINCT source_url FROM "
+            "_audit_links) s ON p.url = s.source_url").to_arrow_table())
     by_url = {p.url: p for p in pages}
     return [SourcedLink(link=k, page=by_url.get(k.source_url)) for k in links]
 
@@ -121,13 +137,17 @@ def _referrers(con: duckdb.DuckDBPyConnection, target: Target) -> list[Referrer]
 
 
 def _shared(con: duckdb.DuckDBPyConnection) -> list[SharedTrait]:
-    """Tracking ids, templates and addresses found on two or more referring domains."""
-    rows = con.execute(f"""
+    """Tracking ids, templates, addresses and IPv4 /24 subnets found on two or more referring
+    domains."""
+    rows = con.execute(rf"""
         WITH p AS (SELECT domain, tracking_ids, template, ip FROM pages
                    SEMI JOIN _audit_domains USING (domain) WHERE {_HTML}),
         v AS (SELECT 'tracking_id' AS kind, unnest(tracking_ids) AS value, domain FROM p
               UNION ALL SELECT 'template', template, domain FROM p WHERE template <> ''
-              UNION ALL SELECT 'ip', ip, domain FROM p WHERE ip <> '')
+              UNION ALL SELECT 'ip', ip, domain FROM p WHERE ip <> ''
+              UNION ALL SELECT 'subnet', regexp_extract(ip, '^(\d+\.\d+\.\d+)\.\d+$', 1)
+                        || '.0/24', domain FROM p
+              WHERE regexp_matches(ip, '^\d+\.\d+\.\d+\.\d+$'))
         SELECT kind, value, list_sort(list(DISTINCT domain)) FROM v GROUP BY ALL
         HAVING count(DISTINCT domain) >= 2 ORDER BY kind, value""").fetchall()
     return [SharedTrait(kind=r[0], value=r[1], domains=tuple(r[2])) for r in rows]
@@ -165,19 +185,28 @@ def _site_terms(
 def _document_frequency(
     con: duckdb.DuckDBPyConnection, target: Target
 ) -> tuple[list[tuple[str, int]], int]:
-    """Document frequency of the terms of the target site and the linking pages."""
+    """Document frequency of the terms of the target site and the linking pages, over every
+    HTML page or, on a big index, the ~``DF_SAMPLE`` pages whose row hash falls in one bucket."""
     column, value = _site(target)
     row = first(con.execute(f"SELECT count(*) FROM pages WHERE {_HTML}").fetchall())
-    total = int(row[0]) if row else 0
-    sample = f"USING SAMPLE reservoir({DF_SAMPLE} ROWS) REPEATABLE (7)" if total > DF_SAMPLE else ""
+    buckets = max(1, math.ceil((int(row[0]) if row else 0) / DF_SAMPLE))
+    # ``_key`` is a hash of the page's URL: a modulo picks a fixed, repeatable sample before any
+    # list is unnested (a reservoir sample would unnest every page first: 1.0 s vs 0.14 s at
+    # 1.4M pages).
+    docs = f"{_HTML} AND _key % {buckets} = 0"
+    row = first(con.execute(f"SELECT count(*) FROM pages WHERE {docs}").fetchall())
+    documents = int(row[0]) if row else 0
     rows = con.execute(f"""
         WITH needed AS (
-            SELECT DISTINCT unnest(terms) AS term FROM pages
-            WHERE ({column} = ? OR url IN (SELECT source_url FROM _audit_links)) AND {_HTML}),
-        docs AS (SELECT terms FROM pages WHERE {_HTML} {sample})
-        SELECT term, count(*) FROM (SELECT unnest(list_distinct(terms)) AS term FROM docs)
+            SELECT DISTINCT unnest(terms) AS term FROM pages WHERE {column} = ? AND {_HTML}
+            UNION
+            SELECT DISTINCT unnest(terms) FROM pages
+            SEMI JOIN (SELECT DISTINCT source_url FROM _audit_links) s ON pages.url = s.source_url
+            WHERE {_HTML})
+        SELECT term, count(*) FROM (
+            SELECT unnest(list_distinct(terms)) AS term FROM pages WHERE {docs})
         SEMI JOIN needed USING (term) GROUP BY term""", [value]).fetchall()
-    return [(str(t), int(n)) for t, n in rows], min(total, DF_SAMPLE)
+    return [(str(t), int(n)) for t, n in rows], documents
 
 
 def audit_data(
