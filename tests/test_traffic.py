@@ -244,7 +244,7 @@ def test_ga4_daily_export(tmp_path: Path) -> None:
 
 
 def test_ga4_range_export_and_page_referrer(tmp_path: Path) -> None:
-    path = write(tmp_path / "refs.csv", [*GA4_HEAD,
+    path = write(tmp_path / "refs.csv", ["\ufeff" + GA4_HEAD[0], *GA4_HEAD[1:],
                  "Page referrer,Page path + query string,Views",
                  "https://blog.example.org/links,/guide,7",
                  "https://www.example.com/,/guide,9",

@@ -150,7 +150,8 @@ def lines(path: Path, errors: list[str] | None = None) -> Iterator[tuple[int, st
                         chunk = fh.readline(MAX_LINE)
                     yield number, None
                     continue
-                yield number, chunk.decode("utf-8", "replace").rstrip("\r\n")
+                text = chunk.decode("utf-8", "replace").rstrip("\r\n")
+                yield number, text[1:] if number == 1 and text.startswith("\ufeff") else text
         except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
             message = f"unreadable after line {number} ({exc})"
             if errors is None:
