@@ -176,6 +176,28 @@ def test_authority_bands_before_and_after_rank(indexed: tuple[Path, str], prof: 
     assert any(b.name != "not scored" for b in after.authority)
 
 
+def test_referral_visits_where_known(indexed: tuple[Path, str], prof: Profile,
+                                     tmp_path: Path) -> None:
+    assert prof.referrals is None  # no traffic data for the target
+    db, target = indexed
+    copy = tmp_path / "traffic.duckdb"
+    shutil.copy(db, copy)
+    ua = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    hits = [("/", "https://homeroaster-journal.example/")] * 3 + [
+        ("/roasters/ember-1kg", "https://thecoffeenerd.example/review/"),
+        ("/", "https://news.unrelated.example/story")]
+    log = tmp_path / "access.log"
+    log.write_text("".join(
+        f'203.0.113.7 - - [12/Mar/2026:10:11:12 +0000] "GET {path} HTTP/1.1" 200 512 '
+        f'"{ref}" "{ua}"\n' for path, ref in hits))
+    api.import_traffic([log], site=target, db=copy)
+    after = api.profile(target, db=copy)
+    assert after.referrals is not None and after.referral_visits == 5
+    assert after.referral_domains == 3 and after.referral_domains_linking == 2
+    assert after.referrals[0].domain == "homeroaster-journal.example"
+    assert after.referrals[0].visits == 3
+
+
 def _page(url: str, fetched: dt.datetime) -> Page:
     host, domain = urls.host_and_domain(url)
     return Page(url=url, final_url=url, host=host, domain=domain, status=200, fetched_at=fetched,

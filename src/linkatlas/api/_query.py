@@ -139,7 +139,9 @@ def profile(
         titles, terms = ([], []) if given_brands and given_keywords else index.site_texts(domain)
         use_brands = given_brands or anchors_mod.infer_brand(domain, titles)
         use_keywords = given_keywords or anchors_mod.infer_keywords(titles, terms, use_brands)
-        prof = index.profile(tgt, top=top, brands=use_brands, keywords=use_keywords)
+        visits = index.referral_visits(tgt)
+        prof = index.profile(tgt, top=top, brands=use_brands, keywords=use_keywords,
+                             referrals=visits)
     return dataclasses.replace(prof, brand_inferred=not given_brands,
                                keywords_inferred=not given_keywords)
 
