@@ -1,0 +1,233 @@
+"""The compiled extraction walk (extract/_walk.pyx) against the pure-Python reference path.
+
+Every page is extracted twice, once with ``LINKATLAS_PURE_EXTRACT=1`` and once with the
+compiled walk, and the two ``Extracted`` records (page, every field of every link, text) must
+be equal. Hostile pages (nesting, huge attributes, invalid UTF-8, NULs, private-use characters
+that look like the link markers, more links than markers) are synthetic and written here.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+from conftest import fixture_path
+from linkatlas import sample
+from linkatlas.extract import html, links_from_page
+from linkatlas.model import Capture, Extracted
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _capture(url: str, body: bytes, content_type: str = "text/html") -> Capture:
+    return Capture(url=url, status=200, headers=(("Content-Type", content_type),), body=body,
+                   fetched_at=NOW, observed_in="test")
+
+
+def _extract(capture: Capture, *, pure: bool) -> Extracted:
+    before = os.environ.get(html.PURE_ENV)
+    os.environ[html.PURE_ENV] = "1" if pure else "0"
+    try:
+        return links_from_page(capture)
+    finally:
+        if before is None:
+            del os.environ[html.PURE_ENV]
+        else:
+            os.environ[html.PURE_ENV] = before
+
+
+def _assert_same(captures: list[Capture]) -> int:
+    """Both paths agree on every capture; the number of links compared."""
+    assert html.compiled_walk() is not None, "the compiled walk is not built"
+    links = 0
+    for capture in captures:
+        pure = _extract(capture, pure=True)
+        compiled = _extract(capture, pure=False)
+        assert compiled.page == pure.page, capture.url
+        assert len(compiled.links) == len(pure.links), capture.url
+        for a, b in zip(compiled.links, pure.links, strict=True):
+            assert a == b, (capture.url, a, b)
+        assert compiled.text == pure.text, capture.url
+        assert compiled == pure
+        links += len(pure.links)
+    return links
+
+
+def test_extension_is_built_and_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(html.PURE_ENV, raising=False)
+    assert html._compiled_walk is not None, "linkatlas.extract._walk did not import: not built?"
+    assert html.compiled_walk() is html._compiled_walk
+
+    def no_pure(*_args: object) -> None:
+        raise AssertionError("the pure-Python walk ran although the compiled one is available")
+
+    monkeypatch.setattr(html._HtmlPage, "_text", no_pure)
+    monkeypatch.setattr(html._HtmlPage, "_place", no_pure)
+    out = links_from_page(_capture("http://a.test/", b"<p>x <a href='/y'>why</a> z</p>"))
+    assert [(ln.target_url, ln.anchor, ln.context_before) for ln in out.links] == [
+        ("http://a.test/y", "why", "x")]
+
+
+def test_environment_and_missing_extension_select_the_pure_path(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(html.PURE_ENV, "1")
+    assert html.compiled_walk() is None
+    monkeypatch.setenv(html.PURE_ENV, "0")
+    assert html.compiled_walk() is not None
+    monkeypatch.setattr(html, "_compiled_walk", None)
+    assert html.compiled_walk() is None
+    out = links_from_page(_capture("http://a.test/", b"<a href='/y'>why</a>"))
+    assert out.links[0].anchor == "why"
+
+
+def test_readability_pages_identical(tmp_path: Path) -> None:
+    archive = fixture_path("placement/readability-test-pages/test-pages.tar.xz")
+    with tarfile.open(archive) as tar:
+        tar.extractall(tmp_path, filter="data")
+    pages = sorted(tmp_path.glob("test-pages/*/source.html"))
+    assert len(pages) >= 130
+    captures = [_capture(f"http://fakehost/{p.parent.name}/", p.read_bytes()) for p in pages]
+    assert _assert_same(captures) > 15_000
+
+
+def test_common_crawl_link_extraction_pages_identical() -> None:
+    path = fixture_path("warc/cc-wat-link-extraction-tests/link-extraction-test.warc")
+    captures = []
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream, record_types=WarcRecordType.response,
+                                      parse_http=True):
+            http = record.http_headers
+            assert http is not None
+            captures.append(Capture(
+                url=record.headers.get("WARC-Target-URI", "").strip().strip("<>"),
+                status=http.status_code, headers=tuple((k, v) for k, v in http.items()),
+                body=record.reader.read(), fetched_at=NOW, observed_in="cc"))
+    assert captures
+    assert _assert_same(captures) > 0
+
+
+def test_sample_web_pages_identical() -> None:
+    captures = []
+    for seed in range(1, 6):
+        for page in sample.build(seed=seed).pages():
+            if len(page.body) < 2_000_000:
+                captures.append(Capture(url=page.url, status=page.status,
+                                        headers=tuple(page.headers), body=page.body,
+                                        fetched_at=NOW, observed_in="sample"))
+    assert len(captures) > 800
+    assert _assert_same(captures) > 10_000
+
+
+def _html5lib_inputs() -> Iterator[str]:
+    folder = fixture_path("conformance/html5lib-tests/tree-construction")
+    for dat in sorted(folder.glob("*.dat")):
+        lines = dat.read_text(encoding="utf-8", errors="surrogateescape").split("\n")
+        for i, line in enumerate(lines):
+            if line == "#data":
+                data = []
+                for follow in lines[i + 1:]:
+                    if follow.startswith("#errors") or follow == "#document-fragment":
+                        break
+                    data.append(follow)
+                yield "\n".join(data)
+
+
+def test_html5lib_tree_construction_inputs_identical() -> None:
+    captures = []
+    for i, data in enumerate(_html5lib_inputs()):
+        body = data.encode("utf-8", "surrogateescape")
+        captures.append(_capture(f"http://h5.test/{i}", body))
+        # the same input as the content of a link, between two paragraphs of text
+        wrapped = (f"<p>before words <a href='/l{i}' rel=ugc>{data}</a> after words</p>"
+                   f"<ul><li><a href='/n{i}'>nav</a><li><a href='/m{i}'>more</a></ul>")
+        captures.append(_capture(f"http://h5.test/w{i}", wrapped.encode("utf-8",
+                                                                        "surrogateescape")))
+    assert len(captures) > 2_000
+    _assert_same(captures)
+
+
+def test_big_list_of_naughty_strings_as_anchors_identical() -> None:
+    strings = json.loads(fixture_path("conformance/blns/blns.json").read_text(encoding="utf-8"))
+    raw = json.loads(fixture_path("conformance/blns/blns.base64.json").read_text())
+    captures = []
+    for i, s in enumerate(strings):
+        body = (f"<html><body><nav class='menu'><a href='/a{i}'>{s}</a></nav>"
+                f"<div class='entry-content'><p>{s} text, and more text around <a href='/b{i}' "
+                f"title='{s}'>{s}</a> tail {s}</p><a href='/c{i}'><img alt='{s}'></a></div>"
+                f"</body></html>")
+        captures.append(_capture(f"http://blns.test/{i}", body.encode("utf-8", "surrogatepass")))
+    for i, b64 in enumerate(raw):
+        data = base64.b64decode(b64)
+        captures.append(_capture(f"http://blns.test/raw{i}",
+                                 b"<p>x <a href='/r'>" + data + b"</a> y " + data + b"</p>"))
+    assert len(captures) > 500
+    _assert_same(captures)
+
+
+def _hostile() -> list[Capture]:
+    pages: list[bytes] = [
+        # a nesting bomb (flattened by the guard) and deep nesting just under it
+        b"<div>" * 100_000 + b"<a href='/deep'>deep</a>",
+        b"<div><span>" * 2_400 + b"<a href='/d'>in deep</a> text" + b"</span></div>" * 2_400,
+        # huge attributes and text
+        b"<a href='/" + b"x" * 70_000 + b"'>long href</a><a href='/ok' class='"
+        + b"nav " * 200_000 + b"'>ok</a>",
+        b"<a href='/t' title='" + b"t" * 1_000_000 + b"'></a><p>" + b"word " * 200_000 + b"</p>",
+        # invalid UTF-8, NULs, lone surrogates in entities, private-use characters
+        b"<p>a\x00b <a href='/n'>nul\x00 \xff\xfe bytes</a> \xc3\x28 \xed\xa0\x80 end</p>",
+        "<p>\U000f0000 <a href='/pu'>\U000f0001x\U00100000</a> \U0010fffd</p>".encode(),
+        b"<p>&#xF0000; <a href='/e'>&#x100000;e&#xF0002;</a>&#xDFFF;&#0; &#x10FFFF;</p>",
+        "<meta charset=utf-8><p>\u00a0\u2003<a href='/s'>\u3000 s \u205f</a>\u0085x</p>".encode(),
+        # links the tree builder moves, splits or hides
+        b"<p><a href=/x>one<ul><li>two</ul></a><a href=/x>three</a>",
+        b"<table><a href=/t>in table</a><tr><td><a href=/u>cell</a></table>",
+        b"<noscript><a href=/ns>no script</a></noscript><template><a href=/tp>t</a></template>"
+        b"<script>var a = '<a href=/js>js</a>';</script><a href=/after>after</a>",
+        b"<svg><a href=/svg>svg</a><a xlink:href=/xl>xl</a></svg><math><a href=/m>m</a></math>",
+        b"<frameset><frame src=/f></frameset><a href=/fs>frameset</a>",
+        b"<a href=/outer>out <a href=/inner>in</a> side</a><area href=/area alt=' area '>",
+        b"<a href='#top'>top</a><a href=mailto:a@b.example>mail</a><a href=' /sp '>  </a>",
+        b"<aside role='main'><header class='no-comments'><a href=/h>h</a></header></aside>"
+        b"<article><footer><a href=/f>f</a></footer><div id=comments><a href=/c>c</a></div>",
+        b"",
+        b"<a href=/only>",
+        b"<html><body></body></html>" + b"<a href=/late>late</a>",
+    ]
+    # more links than markers: the links past the marker range are read from their nodes
+    many = b"".join(b"<li><a href='/p%d'>link %d</a>" % (i % 5_000, i) for i in range(66_000))
+    pages.append(b"<ul>" + many + b"</ul>")
+    return [_capture(f"http://hostile.test/{i}", body) for i, body in enumerate(pages)]
+
+
+def test_hostile_pages_identical() -> None:
+    captures = _hostile()
+    assert _assert_same(captures) > 66_000
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc (Linux)")
+def test_no_leak_over_repeated_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(html.PURE_ENV, raising=False)
+    captures = [c for c in _hostile() if len(c.body) < 3_000_000][:-1]
+    web = sample.build(seed=3)
+    captures += [_capture(p.url, p.body) for p in list(web.pages())[:300]]
+    for capture in captures:  # warm up caches and the allocator
+        links_from_page(capture)
+    start = _rss_kib()
+    for _ in range(8):
+        for capture in captures:
+            links_from_page(capture)
+    grown = _rss_kib() - start
+    assert grown < 20_000, f"RSS grew by {grown} KiB over 8 rounds"
