@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= out/demo
+# bench/profile.py index sizes (1M, 3M, 10M, 30M, 100M); the default finishes in minutes
+PROFILE_SIZES ?= 1M,3M
 
 .PHONY: demo test lint bench docs clean
 
@@ -34,6 +36,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/graph.py
+	$(BIN)/python bench/profile.py --sizes $(PROFILE_SIZES)
 
 docs: $(STAMP)
 	$(BIN)/python -m linkatlas settings --markdown > docs/settings.md
