@@ -294,6 +294,11 @@ def test_cli_formats_and_options(indexed: tuple[Path, str], prof: Profile) -> No
     assert pages[0] == ["target_url", "links"] and len(pages) > 3
     one = runner.invoke(app, ["profile", target, "--db", str(db), "--section", "anchor-classes"])
     assert one.exit_code == 0 and "exact match" in one.stdout
+    empty = runner.invoke(app, ["profile", "nobody-links-here.example", "--db", str(db)])
+    assert empty.exit_code == 0 and "no links to this target" in empty.stdout
+    header = runner.invoke(app, ["profile", "nobody-links-here.example", "--db", str(db), "-f",
+                                 "csv", "--section", "sitewide"]).stdout
+    assert header.strip().split(",")[:2] == ['"host"', '"domain"']
     for bad in (["-f", "csv"], ["--section", "nope"]):
         res = runner.invoke(app, ["profile", target, "--db", str(db), *bad])
         assert res.exit_code != 0

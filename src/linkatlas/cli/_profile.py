@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -13,7 +14,17 @@ from rich.text import Text
 
 from linkatlas import api
 from linkatlas.cli._app import DbOpt, Format, FormatOpt, _jsonable, app, out
-from linkatlas.model import Bucket, Profile
+from linkatlas.model import (
+    AnchorStat,
+    Bucket,
+    ClassifiedAnchor,
+    Profile,
+    RefDomain,
+    ReferrerVisits,
+    SitewideGroup,
+    VelocitySpike,
+    WeekCount,
+)
 from linkatlas.report import csvout
 
 
@@ -21,25 +32,31 @@ def _pct(n: int, total: int) -> str:
     return f"{100 * n / total:.0f}%" if total else "-"
 
 
-# section name -> (what it holds, rows of the profile)
-SECTIONS: dict[str, tuple[str, Callable[[Profile], Sequence[Any]]]] = {
-    "rel": ("followed / nofollow / sponsored / ugc split", lambda p: p.rel),
-    "placements": ("placement split", lambda p: p.placements),
-    "kinds": ("link kinds", lambda p: p.kinds),
-    "refdomains": ("top referring domains", lambda p: p.top_refdomains),
-    "anchors": ("top anchors", lambda p: p.top_anchors),
-    "anchor-classes": ("anchor classes", lambda p: p.anchor_classes),
-    "classified-anchors": ("top anchors with their class", lambda p: p.classified_anchors),
-    "pages": ("top linked pages", lambda p: p.top_pages),
-    "languages": ("languages of linking pages", lambda p: p.languages),
-    "tlds": ("TLDs of linking pages", lambda p: p.tlds),
-    "subnets": ("IP subnets of linking hosts", lambda p: p.subnets),
-    "authority": ("authority of referring domains", lambda p: p.authority),
-    "sitewide": ("sitewide groups", lambda p: p.sitewide),
-    "weeks": ("new and lost referring domains per week", lambda p: p.weeks),
-    "spikes": ("velocity spikes", lambda p: p.spikes),
-    "referrals": ("referral visits per referring domain", lambda p: p.referrals or ()),
+# section name -> (what it holds, its record type, its rows in the profile)
+SECTIONS: dict[str, tuple[str, type | None, Callable[[Profile], Sequence[Any]]]] = {
+    "rel": ("followed / nofollow / sponsored / ugc split", Bucket, lambda p: p.rel),
+    "placements": ("placement split", Bucket, lambda p: p.placements),
+    "kinds": ("link kinds", Bucket, lambda p: p.kinds),
+    "refdomains": ("top referring domains", RefDomain, lambda p: p.top_refdomains),
+    "anchors": ("top anchors", AnchorStat, lambda p: p.top_anchors),
+    "anchor-classes": ("anchor classes", Bucket, lambda p: p.anchor_classes),
+    "classified-anchors": ("top anchors with their class", ClassifiedAnchor,
+                           lambda p: p.classified_anchors),
+    "pages": ("top linked pages", None, lambda p: p.top_pages),
+    "languages": ("languages of linking pages", Bucket, lambda p: p.languages),
+    "tlds": ("TLDs of linking pages", Bucket, lambda p: p.tlds),
+    "subnets": ("IP subnets of linking hosts", Bucket, lambda p: p.subnets),
+    "authority": ("authority of referring domains", Bucket, lambda p: p.authority),
+    "sitewide": ("sitewide groups", SitewideGroup, lambda p: p.sitewide),
+    "weeks": ("new and lost referring domains per week", WeekCount, lambda p: p.weeks),
+    "spikes": ("velocity spikes", VelocitySpike, lambda p: p.spikes),
+    "referrals": ("referral visits per referring domain", ReferrerVisits,
+                  lambda p: p.referrals or ()),
 }
+
+
+BUCKET_SECTIONS = frozenset({"rel", "placements", "kinds", "anchor-classes", "languages", "tlds",
+                             "subnets", "authority"})
 
 
 def _check_section(name: str) -> None:
@@ -50,7 +67,7 @@ def _check_section(name: str) -> None:
 
 def _section_rows(prof: Profile, name: str) -> Sequence[Any]:
     _check_section(name)
-    return SECTIONS[name][1](prof)
+    return SECTIONS[name][2](prof)
 
 
 @app.command(rich_help_panel="Ask the index")
@@ -85,8 +102,10 @@ def profile(
         rows = _section_rows(prof, section)
         if section == "pages":
             csvout.write_rows(sys.stdout, ["target_url", "links"], rows)
-        elif rows:
-            csvout.write_records(sys.stdout, rows)
+        else:
+            record = SECTIONS[section][1]
+            assert record is not None
+            csvout.write_records(sys.stdout, rows, [f.name for f in dataclasses.fields(record)])
     elif section:
         _print_section(prof, section)
     else:
@@ -107,7 +126,7 @@ def _bucket_table(title: str, rows: Sequence[Bucket], total: int, *, first: str 
 def _print_section(prof: Profile, name: str) -> None:
     rows = _section_rows(prof, name)
     title = SECTIONS[name][0]
-    if rows and isinstance(rows[0], Bucket):
+    if name in BUCKET_SECTIONS:
         out.print(_bucket_table(title, rows, prof.links))
         return
     if name == "pages":
@@ -162,6 +181,9 @@ def _print_profile(prof: Profile) -> None:
         f"group(s) holding {sum(g.links for g in prof.sitewide):,} links: "
         f"{prof.links_once:,} links with each group counted once"
     )
+    if not n:
+        out.print("  no links to this target in the index")
+        return
     how = "inferred" if prof.brand_inferred else "given"
     out.print(f"  brand ({how}): {', '.join(prof.brand) or '-'}")
     how = "inferred" if prof.keywords_inferred else "given"
