@@ -89,6 +89,8 @@ def test_encodings_and_delimiters(tmp_path: Path) -> None:
         "le-nobom.csv": text.encode("utf-16-le"),
         "cp1252.csv": text.encode("cp1252"),
         "excel-sep.csv": b"sep=;\r\n" + text.encode("utf-8"),
+        "titled.tsv": ("Backlinks of example.com\r\n" + text.replace(";", "\t"))
+        .encode("utf-8"),
     }
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)

@@ -7,7 +7,7 @@ Rows are lists of strings, streamed; a table never holds its file in memory.
 Encoding: a BOM decides (UTF-8, UTF-16 LE/BE as Ahrefs writes); UTF-16 without a BOM is told by
 its NUL bytes; otherwise the whole file is checked as UTF-8 and read as cp1252 (what Excel on
 Windows saves) when it is not. The delimiter is the one of comma, tab and semicolon that the
-first line holds most often outside quotes.
+first five lines hold most often outside quotes.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def _is_utf8(stream: IO[bytes]) -> bool:
 
 
 def sniff_delimiter(line: str) -> str:
-    """Comma, tab or semicolon: whichever the line holds most often outside quotes (comma on
+    """Comma, tab or semicolon: whichever the text holds most often outside quotes (comma on
     a tie)."""
     counts = dict.fromkeys(_DELIMITERS, 0)
     quoted = False
@@ -103,7 +103,8 @@ def _text_rows(opener: Any, name: str) -> Table:
     if skip_hint:
         delimiter = "\t" if hint[4:] in ("\t", "\\t") else (hint[4:5] or ",")
     else:
-        delimiter = sniff_delimiter(first_line)
+        # Several lines, so that a title line above the header cannot decide alone.
+        delimiter = sniff_delimiter("\n".join(first.splitlines()[:5]))
 
     def rows() -> Iterator[list[str]]:
         with opener() as raw:
