@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
 from linkatlas import urls
 from linkatlas.api._common import _db, _reader
@@ -16,12 +15,11 @@ from linkatlas.audit.disavow import entry_for
 from linkatlas.errors import InputError
 from linkatlas.extract.charset import decode
 from linkatlas.extract.text import cloudflare_emails, email_forms, mailto_addresses
-from linkatlas.model import Extracted, Page
+from linkatlas.model import Extracted, Link, Page
 from linkatlas.sources.fetch import Limits
 from linkatlas.sources.guard import parse_allow_net
 from linkatlas.sources.sitefetch import FetchedPage, fetch_sites
 
-Scope = Literal["domain", "host"]
 FETCH_PAGES = 4  # per site: the home page and its three most contact-like internal links
 
 
@@ -34,10 +32,6 @@ def _site(value: str) -> str:
             raise InputError(f"{text!r} is not a URL with a host")
         return name
     return entry_for(text).value
-
-
-def _scope(site: str) -> Scope:
-    return "domain" if urls.registrable_domain(site) == site else "host"
 
 
 def disavow_sites(path: str | Path) -> list[str]:
@@ -106,12 +100,21 @@ def contacts(
         raise InputError("give at least one domain (or --from-disavow FILE)")
     indexed: dict[str, list[Contact]] = {}
     if not fetch or _db(db).exists():
+        domains = sorted({urls.registrable_domain(s) for s in sites})
         with _reader(db) as index:
-            for site in sites:
-                scope = _scope(site)
-                pages = index.site_pages(scope, site, CONTACT_PATTERN)
-                links = index.site_links(scope, site, CONTACT_PATTERN)
-                indexed[site] = _site_contacts(site, pages, links, found_by="index")
+            pages = index.site_pages(domains, CONTACT_PATTERN)
+            links = index.site_links(domains, CONTACT_PATTERN)
+        pages_of: dict[str, list[Page]] = {}
+        links_of: dict[str, list[Link]] = {}
+        for page in pages:
+            pages_of.setdefault(page.domain, []).append(page)
+        for link in links:
+            links_of.setdefault(link.source_domain, []).append(link)
+        for site in sites:
+            domain = urls.registrable_domain(site)
+            # A host site reads its domain's rows; site_contacts keeps the host's own.
+            indexed[site] = _site_contacts(site, pages_of.get(domain, []),
+                                           links_of.get(domain, []), found_by="index")
     if not fetch:
         return [c for s in sites for c in indexed[s]]
     if timeout <= 0:

@@ -390,15 +390,15 @@ class Index:
         with translated("counts query", str(self.path)):
             return queries.counts(self._con)
 
-    def site_pages(self, scope: Literal["domain", "host"], site: str, pattern: str) -> list[Page]:
-        """Pages of a site with addresses or a URL/title matching ``pattern`` (store/sites.py)."""
+    def site_pages(self, domains: Sequence[str], pattern: str) -> list[Page]:
+        """Pages of sites with addresses or a URL/title matching ``pattern`` (store/sites.py)."""
         with translated("site pages query", str(self.path)):
-            return sites.site_pages(self._con, scope, site, pattern)
+            return sites.site_pages(self._con, domains, pattern)
 
-    def site_links(self, scope: Literal["domain", "host"], site: str, pattern: str) -> list[Link]:
-        """Internal links of a site whose URL or anchor matches ``pattern``, one per target."""
+    def site_links(self, domains: Sequence[str], pattern: str) -> list[Link]:
+        """Internal links of sites whose URL or anchor matches ``pattern``, one per target."""
         with translated("site links query", str(self.path)):
-            return sites.site_links(self._con, scope, site, pattern)
+            return sites.site_links(self._con, domains, pattern)
 
     def host_stats(self, hosts: Sequence[str]) -> list[HostStats]:
         """What the index knows about each host (pages, words, referrers, shared IDs)."""
