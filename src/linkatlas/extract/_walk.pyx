@@ -11,9 +11,9 @@ the walks emit the marker characters where html.py used to insert marker text no
 """
 
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.stdint cimport uintptr_t, uint32_t
+from libc.stdint cimport uint16_t, uint32_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
-from libc.string cimport memcmp, memcpy
+from libc.string cimport memchr, memcmp, memcpy
 
 from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_node_t
 
@@ -71,6 +71,7 @@ cdef extern from *:
     uintptr_t la_attr_local(const lxb_dom_attr_t *attr)
     const unsigned char *la_attr_value(const lxb_dom_attr_t *attr, size_t *length)
     const unsigned char *la_text_data(const lxb_dom_node_t *node, size_t *length)
+    uintptr_t LXB_TAG_BASE, LXB_TAG_TITLE
     uintptr_t LXB_TAG__TEXT, LXB_TAG_A, LXB_TAG_AREA, LXB_TAG_LINK, LXB_TAG_META, LXB_TAG_HTML
     uintptr_t LXB_TAG_BODY, LXB_TAG_NAV, LXB_TAG_HEADER, LXB_TAG_FOOTER, LXB_TAG_ASIDE
     uintptr_t LXB_TAG_MAIN, LXB_TAG_ARTICLE, LXB_TAG_MENU, LXB_TAG_UL, LXB_TAG_OL, LXB_TAG_DL
@@ -318,9 +319,12 @@ cdef bint has_attr(lxb_dom_node_t *node, uintptr_t attr_id) noexcept:
 
 
 def link_elements(LexborHTMLParser tree, LexborNode root):
-    """(tag, attributes, node) of every element ``a[href], area[href], link[href],
-    meta[content]`` under root, in document order (what ``tree.css`` returns)."""
+    """([(tag, attributes, node) of every element ``a[href], area[href], link[href],
+    meta[content]`` under root, in document order], the first ``base[href]``, the first
+    ``title``): what html.py's css queries return."""
     cdef list out = []
+    cdef lxb_dom_node_t *base = NULL
+    cdef lxb_dom_node_t *title = NULL
     cdef lxb_dom_node_t *top = root.node
     cdef lxb_dom_node_t *node = top.first_child
     cdef uintptr_t tag
@@ -337,6 +341,10 @@ def link_elements(LexborHTMLParser tree, LexborNode root):
                 name = "link"
             elif tag == LXB_TAG_META and has_attr(node, LXB_DOM_ATTR_CONTENT):
                 name = "meta"
+            elif tag == LXB_TAG_BASE and base == NULL and has_attr(node, LXB_DOM_ATTR_HREF):
+                base = node
+            elif tag == LXB_TAG_TITLE and title == NULL:
+                title = node
             if name is not None:
                 out.append((name, attributes(node), wrap(node, tree)))
         if node.first_child != NULL:
@@ -347,7 +355,8 @@ def link_elements(LexborHTMLParser tree, LexborNode root):
         if node == top or node == NULL:
             break
         node = node.next
-    return out
+    return (out, wrap(base, tree) if base != NULL else None,
+            wrap(title, tree) if title != NULL else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -984,16 +993,38 @@ cdef extern from "Python.h":
     uint32_t PyUnicode_MAX_CHAR_VALUE(object s)
     void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, uint32_t value)
 
-cdef frozenset _BLOCK_WORDS = frozenset()
+cdef extern from *:
+    """
+    #include <string.h>
+    /* html.py's _BLOCK_TAGS, lower case, by length; kept equal by set_block_tags. */
+    static const char *la_block_tags[] = {
+        "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table", "h1", "h2",
+        "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "nav", "aside", "main",
+        "blockquote", "pre", "figure", "figcaption", "form", "address", "option", "br", NULL};
+    static int la_is_block_tag(const char *word, size_t n) {
+        for (const char **t = la_block_tags; *t != NULL; t++) {
+            if (strlen(*t) == n && memcmp(*t, word, n) == 0) return 1;
+        }
+        return 0;
+    }
+    static const char *la_block_tag(int i) { return la_block_tags[i]; }
+    """
+    bint la_is_block_tag(const char *word, size_t n)
+    const char *la_block_tag(int i)
 
 
 def set_block_tags(words):
-    """The tag names html.py puts a space before (lower case)."""
-    global _BLOCK_WORDS
-    _BLOCK_WORDS = frozenset(words)
+    """Check that the compiled list of block tags is html.py's ``_BLOCK_TAGS``."""
+    cdef list mine = []
+    cdef int i = 0
+    while la_block_tag(i) != NULL:
+        mine.append(la_block_tag(i).decode("ascii"))
+        i += 1
+    if mine != list(words):
+        raise ImportError("extract._walk was built with other block tags than html.py's")
 
 
-cdef bint block_tag_at(int kind, void *data, Py_ssize_t size, Py_ssize_t i):
+cdef bint block_tag_at(int kind, void *data, Py_ssize_t size, Py_ssize_t i) noexcept:
     """Whether ``<`` at i opens the regex ``<(?=/?(?:p|div|...)\\b)`` (case-insensitive
     names): the run of word characters after ``<`` or ``</`` is exactly a block tag name."""
     cdef Py_ssize_t j = i + 1, k
@@ -1011,35 +1042,77 @@ cdef bint block_tag_at(int kind, void *data, Py_ssize_t size, Py_ssize_t i):
         word[k] = <char> (c + 32 if 65 <= c <= 90 else c)
         k += 1
         j += 1
-    if k == 0:
-        return False
-    return word[:k].decode("ascii") in _BLOCK_WORDS
+    return k > 0 and la_is_block_tag(word, k)
 
 
-def block_spaces(str text):
-    """``text`` with a space inserted before each block-level tag (see html._BLOCK_TAG)."""
-    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(text)
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
-    cdef Py_ssize_t i, w, extra = 0
+cdef extern from "Python.h":
+    object PyBytes_FromStringAndSize(const char *v, Py_ssize_t n)
+    char *PyBytes_AS_STRING(object b)
+
+
+cdef bint block_tag_bytes(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """block_tag_at on the UTF-8 encoding of the text (valid UTF-8; '<' at byte i)."""
+    cdef Py_ssize_t j = i + 1, k = 0
+    cdef uint32_t c
+    cdef char word[12]
+    if j < n and s[j] == 47:
+        j += 1
+    while j < n:
+        c = s[j]
+        if c >= 0x80:  # a non-ASCII character ends the name, or makes it no tag name
+            if c < 0xE0:
+                c = ((c & 0x1F) << 6) | (s[j + 1] & 0x3F)
+            elif c < 0xF0:
+                c = ((c & 0x0F) << 12) | ((s[j + 1] & 0x3F) << 6) | (s[j + 2] & 0x3F)
+            else:
+                c = (((c & 0x07) << 18) | ((s[j + 1] & 0x3F) << 12) | ((s[j + 2] & 0x3F) << 6)
+                     | (s[j + 3] & 0x3F))
+            if Py_UNICODE_ISALNUM(c):
+                return False
+            break
+        if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95):
+            break
+        if k >= 11:
+            return False
+        word[k] = <char> (c + 32 if 65 <= c <= 90 else c)
+        k += 1
+        j += 1
+    return k > 0 and la_is_block_tag(word, k)
+
+
+def spaced_utf8(str text):
+    """``_BLOCK_TAG.sub(" <", text)`` as the UTF-8 bytes selectolax parses for it, or None when
+    the text holds lone surrogates (selectolax drops them when it encodes; the caller then
+    uses the regex). The space before each block-level tag keeps "<p>one</p><p>two</p>" from
+    reading "onetwo"."""
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    cdef const unsigned char *src = <const unsigned char *> PyBytes_AS_STRING(raw)
+    cdef Py_ssize_t n = len(raw), i = 0, prev, at
     cdef list where = []
-    for i in range(size):
-        if PyUnicode_READ(kind, data, i) == 60 and block_tag_at(kind, data, size, i):
+    cdef const unsigned char *found
+    while i < n:
+        found = <const unsigned char *> memchr(src + i, 60, n - i)
+        if found == NULL:
+            break
+        i = found - src
+        if block_tag_bytes(src, n, i):
             where.append(i)
+        i += 1
     if not where:
-        return text
-    out = PyUnicode_New(size + len(where), PyUnicode_MAX_CHAR_VALUE(text))
-    cdef int out_kind = PyUnicode_KIND(out)
-    cdef void *out_data = PyUnicode_DATA(out)
-    cdef Py_ssize_t prev = 0, at
-    w = 0
+        return raw
+    out = PyBytes_FromStringAndSize(NULL, n + len(where))
+    cdef char *dst = PyBytes_AS_STRING(out)
+    prev = 0
     for at in where:
-        memcpy(<char *> out_data + w * out_kind, <char *> data + prev * kind, (at - prev) * kind)
-        w += at - prev
-        PyUnicode_WRITE(out_kind, out_data, w, 32)
-        w += 1
+        memcpy(dst, src + prev, at - prev)
+        dst += at - prev
+        dst[0] = 32
+        dst += 1
         prev = at
-    memcpy(<char *> out_data + w * out_kind, <char *> data + prev * kind, (size - prev) * kind)
+    memcpy(dst, src + prev, n - prev)
     return out
 
 

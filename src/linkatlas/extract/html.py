@@ -285,8 +285,10 @@ class _HtmlPage:
             text = _FLATTEN.sub(" ", text)
         self.source = text
         walk = compiled_walk()
-        spaced = _BLOCK_TAG.sub(" <", text) if walk is None else walk.block_spaces(text)
-        tree = self.tree = LexborHTMLParser(spaced)
+        # the compiled path hands selectolax the UTF-8 bytes it would encode the str to
+        spaced = walk.spaced_utf8(text) if walk is not None else None
+        tree = self.tree = LexborHTMLParser(
+            spaced if spaced is not None else _BLOCK_TAG.sub(" <", text))
         if walk is None:
             items = self._collect(tree, None)
             buffer = self._text(tree, items)
@@ -315,11 +317,11 @@ class _HtmlPage:
         page = self.page
         doc_url = self.capture.final_url or self.capture.url
         base = doc_url
-        for node in tree.css("base[href]")[:1]:
-            resolved = urls.resolve(node.attributes.get("href") or "", doc_url)
+        elements, base_node, title = _link_elements(tree, walk)
+        if base_node is not None:
+            resolved = urls.resolve(base_node.attributes.get("href") or "", doc_url)
             if resolved is not None:
                 base = resolved
-        title = tree.css_first("title")
         if title is not None:
             page.title = cap(collapse(title.text()), TITLE_LIMIT)
         root = tree.root
@@ -330,7 +332,7 @@ class _HtmlPage:
         same_page = {page.url, page.final_url, urls.try_normalize(base) or page.url}
         robots: list[str] = []
         items: list[_Pending | tuple[str, LinkKind]] = []
-        for tag, attrs, node in _link_elements(tree, walk):
+        for tag, attrs, node in elements:
             if tag == "meta":
                 self._meta(attrs, robots, resolve, items)
                 continue
@@ -579,14 +581,23 @@ class _HtmlPage:
         self.page.external_links += pending - internal
 
 
+_Elements = list[tuple[str, dict[str, str | None], LexborNode]]
+
+
 def _link_elements(tree: LexborHTMLParser, walk: ModuleType | None,
-                   ) -> list[tuple[str, dict[str, str | None], LexborNode]]:
-    """(tag, attributes, node) of the elements that may carry links, in document order."""
+                   ) -> tuple[_Elements, LexborNode | None, LexborNode | None]:
+    """(tag, attributes, node) of the elements that may carry links, in document order; the
+    first ``base[href]`` and the first ``title``."""
     if walk is None:
-        return [(node.tag or "", node.attributes, node)
-                for node in tree.css("a[href], area[href], link[href], meta[content]")]
+        bases = tree.css("base[href]")
+        title = tree.css_first("title")
+        return ([(node.tag or "", node.attributes, node)
+                 for node in tree.css("a[href], area[href], link[href], meta[content]")],
+                bases[0] if bases else None, title)
     root = tree.root
-    return walk.link_elements(tree, root) if root is not None else []
+    if root is None:
+        return [], None, None
+    return walk.link_elements(tree, root)  # type: ignore[no-any-return]
 
 
 _WS_ANY = re.compile(r"\s+")
