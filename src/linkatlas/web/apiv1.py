@@ -7,12 +7,14 @@ Reads call the ``linkatlas.api`` verbs against the served index; writes (jobs) n
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 
 from linkatlas import api
+from linkatlas.audit.records import DomainFinding, LinkFinding
 from linkatlas.model import Authority, LinkSources, Placement, Profile, SourceCoverage
 from linkatlas.web import tables
 from linkatlas.web.schemas import (
@@ -115,8 +117,27 @@ def audit(request: Request, target: str,
     rep = api.audit(target, db=db_of(request))
     return AuditOut(target=rep.target, statement=rep.statement, bands=list(rep.bands),
                     brands=list(rep.brands), keywords=list(rep.keywords),
-                    domains=list(rep.domains), links=list(rep.links[:links_limit]),
+                    domains=[_typed(d) for d in rep.domains],
+                    links=[_typed(x) for x in rep.links[:links_limit]],
                     links_total=len(rep.links), seconds=rep.seconds)
+
+
+N = TypeVar("N", float | str, float | str | None)
+
+
+def _number(value: N) -> N:
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+F = TypeVar("F", DomainFinding, LinkFinding)
+
+
+def _typed(finding: F) -> F:
+    """The finding with integer evidence values as the floats its type declares (the audit
+    computes counts as ints; the JSON is the same number, without serializer warnings)."""
+    return dataclasses.replace(finding, evidence=tuple(
+        dataclasses.replace(e, value=_number(e.value), threshold=_number(e.threshold))
+        for e in finding.evidence))
 
 
 @router.get("/targets/{target}/authority", response_model=Authority)

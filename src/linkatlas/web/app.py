@@ -17,6 +17,7 @@ from importlib import resources
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from linkatlas.api._owner import own_index
 from linkatlas.errors import InputError, LinkatlasError, StoreError
@@ -76,8 +77,8 @@ def create_app(config: WebConfig) -> FastAPI:
     async def linkatlas_error(request: Request, exc: LinkatlasError) -> Response:
         return _error(request, _status(exc), str(exc))
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)  # also the router's own 404 and 405
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return _error(request, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
