@@ -33,6 +33,7 @@ FIXTURES = ROOT.parent / "shared" / "fixtures"
 sys.path.insert(0, str(ROOT / "src"))
 
 from linkatlas import api, sample  # noqa: E402
+from linkatlas.extract import html as extract_html  # noqa: E402
 from linkatlas.extract import links_from_page  # noqa: E402
 from linkatlas.model import Capture, Source  # noqa: E402
 
@@ -79,6 +80,19 @@ def run_linkatlas(docs: list[Doc]) -> int:
                       fetched_at=now, via=Source.WARC, observed_in="bench")
         n += len(links_from_page(cap).links)
     return n
+
+
+def run_linkatlas_pure(docs: list[Doc]) -> int:
+    """linkatlas with the compiled walk switched off: the pure-Python reference path."""
+    before = os.environ.get(extract_html.PURE_ENV)
+    os.environ[extract_html.PURE_ENV] = "1"
+    try:
+        return run_linkatlas(docs)
+    finally:
+        if before is None:
+            del os.environ[extract_html.PURE_ENV]
+        else:
+            os.environ[extract_html.PURE_ENV] = before
 
 
 def run_selectolax_bare(docs: list[Doc]) -> int:
@@ -173,6 +187,7 @@ def run_lxml_html(docs: list[Doc]) -> int:
 
 CONTENDERS: list[tuple[str, Callable[[list[Doc]], int]]] = [
     ("linkatlas (placement + context)", run_linkatlas),
+    ("linkatlas, pure-Python path", run_linkatlas_pure),
     ("selectolax bare a[href]", run_selectolax_bare),
     ("lxml.html + text", run_lxml_html),
     ("BeautifulSoup lxml", _bs4("lxml")),
@@ -280,6 +295,8 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="do not update bench/README.md")
     args = parser.parse_args()
 
+    walk = "compiled walk" if extract_html.compiled_walk() is not None else "pure Python ONLY"
+    print(f"linkatlas extraction: {walk}", flush=True)
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         ext_rows: list[list[str]] = []
@@ -300,7 +317,7 @@ def main() -> None:
     result = "\n\n".join([
         f"Run {stamp} on {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}. Times are CPU seconds, best of {args.repeat} "
-        "(BeautifulSoup: 1 run).",
+        f"(BeautifulSoup: 1 run). linkatlas extraction: {walk}.",
         "### Link extraction\n\n" + table(
             ["corpus", "tool", "MB", "MB/s", "links/s", "links found", "time vs linkatlas"],
             ext_rows),
