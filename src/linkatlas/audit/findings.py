@@ -101,7 +101,7 @@ class _Auditor:
             key = " ".join(s.link.anchor.lower().split())
             anchor_domains[key].add(s.link.source_domain)
             anchor_pages[(s.link.source_domain, key)].add(s.link.source_url)
-            if s.link.placement in S._SITEWIDE_PLACES:
+            if s.link.placement in S.SITEWIDE_PLACES:
                 template_domains[key].add(s.link.source_domain)
         self.anchor_domains = {k: len(v) for k, v in anchor_domains.items()}
         self.template_domains = {k: len(v) for k, v in template_domains.items()}
@@ -153,7 +153,7 @@ class _Auditor:
             S.link_list(page),
             S.sitewide(link, r, cls, self.anchor_pages[(link.source_domain, key)]),
             S.spread_template(link, self.template_domains[key], cls)
-            if link.placement in S._SITEWIDE_PLACES else None,
+            if link.placement in S.SITEWIDE_PLACES else None,
             S.forum_comment(link, cls), S.exact_anchor(link, cls, self.anchor_domains[key]),
             S.foreign_anchor(link, self.language, cls),
             S.language_mismatch(page, self.language), S.off_topic(cosine, shared),

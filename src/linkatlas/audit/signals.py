@@ -36,7 +36,7 @@ HOST_MIN, W_HOST = 30.0, 0.30
 W_LISTED = 0.90
 W_RECIPROCAL = 0.20
 
-_SITEWIDE_PLACES = (Placement.FOOTER, Placement.SIDEBAR, Placement.NAVIGATION, Placement.HEADER)
+SITEWIDE_PLACES = (Placement.FOOTER, Placement.SIDEBAR, Placement.NAVIGATION, Placement.HEADER)
 _KEYWORD_CLASSES = (A.EXACT, A.PARTIAL)
 
 
@@ -95,7 +95,7 @@ def spam_niche(referrer: Referrer) -> Evidence | None:
 def thin_content(link: Link, page: Page | None) -> Evidence | None:
     """Few words of text on a page that carries the link in its text (boilerplate links on
     short pages such as a contact page say nothing)."""
-    if link.placement in _SITEWIDE_PLACES or page is None:
+    if link.placement in SITEWIDE_PLACES or page is None:
         return None
     if page.word_count <= 0 or page.word_count >= THIN_WORDS:
         return None
@@ -129,7 +129,7 @@ def link_list(page: Page | None) -> Evidence | None:
 def sitewide(link: Link, referrer: Referrer, anchor_class: str, pages: int) -> Evidence | None:
     """A boilerplate link repeated on most pages of the referring domain (``pages`` of its
     pages carry a link with this anchor to the target)."""
-    if link.placement not in _SITEWIDE_PLACES or not link.passes_credit or not referrer.pages:
+    if link.placement not in SITEWIDE_PLACES or not link.passes_credit or not referrer.pages:
         return None
     share = pages / referrer.pages
     if share < SITEWIDE_SHARE or pages < SITEWIDE_PAGES:
@@ -144,7 +144,7 @@ def sitewide(link: Link, referrer: Referrer, anchor_class: str, pages: int) -> E
 
 def spread_template(link: Link, domains: int, anchor_class: str) -> Evidence | None:
     """The same keyword anchor in the boilerplate of several referring domains."""
-    if (link.placement not in _SITEWIDE_PLACES or anchor_class not in _KEYWORD_CLASSES
+    if (link.placement not in SITEWIDE_PLACES or anchor_class not in _KEYWORD_CLASSES
             or domains < SPREAD_DOMAINS):
         return None
     return Evidence("template_domains", domains, SPREAD_DOMAINS,
