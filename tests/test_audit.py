@@ -326,3 +326,30 @@ def test_many_linking_pages_read_by_join_give_the_same_findings(
     monkeypatch.setattr(auditdata, "IN_LIST_URLS", 10_000)
     monkeypatch.setattr(auditdata, "IN_LIST_CHUNK", 7)
     assert api.audit(target, db=db).links == by_list.links
+
+
+def test_scraped_copy_of_the_target_is_found(tmp_path: Path) -> None:
+    from linkatlas.store import Index
+
+    words = tuple(f"term{i}" for i in range(30))
+    other = tuple(f"other{i}" for i in range(30))
+    pages = [
+        _page(url="https://t.example/a", final_url="https://t.example/a", host="t.example",
+              domain="t.example", content_type="text/html", word_count=500, terms=words),
+        _page(url="https://s.example/copy", final_url="https://s.example/copy",
+              host="s.example", domain="s.example", content_type="text/html", word_count=500,
+              terms=(*words[:20][::-1], "spun")),  # same top-20 set, another order
+        _page(url="https://o.example/own", final_url="https://o.example/own",
+              host="o.example", domain="o.example", content_type="text/html", word_count=500,
+              terms=other),
+    ]
+    links = [_link(source_url=p.url, source_host=p.host, source_domain=p.domain,
+                   placement=Placement.CONTENT, anchor="T example") for p in pages[1:]]
+    with Index(tmp_path / "x.duckdb") as index:
+        index.write(pages, links)
+    report = api.audit("t.example", db=tmp_path / "x.duckdb")
+    found = {f.source_domain: f for f in report.links}
+    copied = [e for e in found["s.example"].evidence if e.signal == "duplicate_text"]
+    assert copied and "the target's own text" in copied[0].text
+    assert copied[0].weight == S.W_SCRAPED_TARGET
+    assert not [e for e in found["o.example"].evidence if e.signal == "duplicate_text"]

@@ -537,7 +537,8 @@ class AuditData:
 
     ``interlinks`` are (source domain, target domain, links) among the referring domains;
     ``target_terms`` the target site's terms with their summed rank weights; ``term_df`` the
-    document frequency of the terms involved over ``documents`` sampled pages.
+    document frequency of the terms involved over ``documents`` sampled pages; ``duplicates``
+    maps a linking page to the other domains (the target's among them) with the same text.
     """
 
     target: Target
@@ -550,6 +551,7 @@ class AuditData:
     target_titles: tuple[str, ...]
     term_df: tuple[tuple[str, int], ...]
     documents: int
+    duplicates: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 # -- referral traffic (sources.traffic, store.traffic, docs/traffic.md) ------------------------

@@ -32,6 +32,7 @@ from linkatlas.audit.records import (
 from linkatlas.audit.relevance import Relevance
 from linkatlas.extract import anchors as A
 from linkatlas.model import AuditData, Referrer, SourcedLink
+from linkatlas.urls import registrable_domain
 
 REVIEW_AT, DISAVOW_AT = 30.0, 60.0
 AUTHORITY_FROM, AUTHORITY_CUT = 50.0, 0.5
@@ -108,6 +109,10 @@ class _Auditor:
         self.anchor_pages = {k: len(v) for k, v in anchor_pages.items()}
         self.host_score = cache(score_host)
         self.spikes = self._language_spikes()
+        self.duplicates = dict(data.duplicates)
+        host = data.target.value.split("/")[2] if data.target.scope == "url" else \
+            data.target.value
+        self.site_domain = registrable_domain(host)
 
     def _language_spikes(self) -> dict[str, Evidence]:
         """Language-spike evidence per referring domain whose linking pages are in a foreign
@@ -149,7 +154,9 @@ class _Auditor:
         cosine, shared = (self.relevance.cosine(page.terms) if page is not None
                           else (None, ()))
         found = [
-            S.paid_link(link, page), S.thin_content(link, page), S.link_farm(page),
+            S.paid_link(link, page), S.thin_content(link, page),
+            S.duplicate_text(page, self.duplicates.get(link.source_url, ()), self.site_domain),
+            S.link_farm(page),
             S.link_list(page),
             S.sitewide(link, r, cls, self.anchor_pages[(link.source_domain, key)]),
             S.spread_template(link, self.template_domains[key], cls)

@@ -23,6 +23,7 @@ SPAM_NICHES = ("casino", "pharmacy", "payday loans", "replica", "essay writing")
 
 W_PAID, W_PAID_QUALIFIED, W_SELLER, W_WEAK_SELLER = 0.60, 0.30, 0.30, 0.10
 THIN_WORDS, W_THIN = 150, 0.15
+W_SCRAPED, W_SCRAPED_TARGET = 0.30, 0.40
 FARM_LINKS, W_FARM = 100, 0.55
 LIST_LINKS, LIST_WORDS_PER_LINK, W_LIST = 25, 15.0, 0.35
 SITEWIDE_SHARE, SITEWIDE_PAGES, W_SITEWIDE, W_SITEWIDE_KEYWORD = 0.5, 3, 0.10, 0.30
@@ -102,6 +103,19 @@ def thin_content(link: Link, page: Page | None) -> Evidence | None:
     return Evidence("thin_page", page.word_count, THIN_WORDS,
                     f"the linking page has {page.word_count} words (thin below {THIN_WORDS})",
                     Category.THIN, W_THIN)
+
+
+def duplicate_text(page: Page | None, domains: tuple[str, ...], site: str) -> Evidence | None:
+    """The linking page's text equals pages of other domains: scraped or copied content (worse
+    when it is the target's own text, copied by a scraper)."""
+    if page is None or not domains:
+        return None
+    names = ", ".join(domains[:3]) + (f" and {len(domains) - 3} more" if len(domains) > 3 else "")
+    copied = site in domains
+    return Evidence("duplicate_text", len(domains), 1,
+                    f"the linking page's text matches pages on {names}"
+                    + (" (the target's own text)" if copied else ""), Category.THIN,
+                    W_SCRAPED_TARGET if copied else W_SCRAPED)
 
 
 def link_farm(page: Page | None) -> Evidence | None:

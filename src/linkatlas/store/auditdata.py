@@ -29,6 +29,8 @@ AUDIT_KINDS = ("a", "image", "area", "refresh", "redirect", "imported")
 # About this many pages give the document frequency of terms (a fixed hash bucket, so the audit
 # is deterministic).
 DF_SAMPLE = 100_000
+# Pages are compared on the set of their first this many terms (fewer: too little text to say).
+DUPLICATE_TERMS = 20
 # Up to this many linking pages are read by URL lists (zone maps), in chunks; more by a join.
 IN_LIST_URLS, IN_LIST_CHUNK = 5_000, 1_000
 _HTML = "status < 300 AND content_type ILIKE '%html%'"
@@ -209,6 +211,27 @@ def _document_frequency(
     return [(str(t), int(n)) for t, n in rows], documents
 
 
+def _duplicates(
+    con: duckdb.DuckDBPyConnection, target: Target
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Linking pages whose text (the set of their top terms) equals a page of another referring
+    domain or of the target site: copied, scraped or spun-from-one-source content."""
+    column, value = _site(target)
+    rows = con.execute(f"""
+        WITH cand AS (
+            SELECT url, domain, terms FROM pages SEMI JOIN _audit_domains USING (domain)
+            WHERE len(terms) >= {DUPLICATE_TERMS} AND {_HTML}
+            UNION ALL
+            SELECT url, domain, terms FROM pages
+            WHERE {column} = ? AND len(terms) >= {DUPLICATE_TERMS} AND {_HTML}),
+        h AS (SELECT url, domain, hash(list_sort(terms[1:{DUPLICATE_TERMS}])) AS h FROM cand)
+        SELECT a.url, list_sort(list(DISTINCT b.domain)) FROM h a
+        SEMI JOIN (SELECT DISTINCT source_url FROM _audit_links) l ON l.source_url = a.url
+        JOIN h b ON a.h = b.h AND a.domain <> b.domain
+        GROUP BY a.url ORDER BY a.url""", [value]).fetchall()
+    return [(str(r[0]), tuple(r[1])) for r in rows]
+
+
 def audit_data(
     con: duckdb.DuckDBPyConnection, target: Target, *, limit: int | None = None
 ) -> AuditData:
@@ -221,6 +244,7 @@ def audit_data(
         interlinks = _interlinks(con)
         terms, langs, titles = _site_terms(con, target)
         df, documents = _document_frequency(con, target)
+        duplicates = _duplicates(con, target)
     finally:
         con.execute("DROP TABLE IF EXISTS _audit_links")
         con.execute("DROP TABLE IF EXISTS _audit_domains")
@@ -228,4 +252,5 @@ def audit_data(
         target=target, links=tuple(links), referrers=tuple(referrers), shared=tuple(shared),
         interlinks=tuple(interlinks), target_terms=tuple(terms), target_languages=tuple(langs),
         target_titles=tuple(titles), term_df=tuple(df), documents=documents,
+        duplicates=tuple(duplicates),
     )
