@@ -58,7 +58,9 @@ def _write_table(report: AuditReport, links: bool, console: Console) -> None:
     if links:
         table = Table(title="links by score", title_justify="left", show_lines=True)
         for name in ("score", "band", "source", "anchor", "placement", "rel", "top reasons"):
-            table.add_column(name, overflow="fold", justify="right" if name == "score" else "left")
+            table.add_column(name, overflow="fold", justify="right" if name == "score" else "left",
+                             max_width={"band": 9, "anchor": 24, "placement": 10}.get(name),
+                             ratio={"source": 2, "top reasons": 3}.get(name))
         for f in report.links:
             table.add_row(f"{f.score:.0f}", Text(f.band.value, style=_STYLE[f.band]),
                           Text(f.source_url), Text(f.anchor), f.placement, f.rel or "-",
@@ -66,9 +68,10 @@ def _write_table(report: AuditReport, links: bool, console: Console) -> None:
     else:
         table = Table(title="referring domains by score", title_justify="left", show_lines=True)
         for name in ("score", "band", "domain", "links", "category", "top reasons"):
-            table.add_column(name, overflow="fold", no_wrap=name in ("score", "domain", "links"),
+            table.add_column(name, overflow="fold", no_wrap=name in ("score", "links"),
                              justify="right" if name in ("score", "links") else "left",
-                             ratio=3 if name == "top reasons" else None)
+                             max_width={"band": 9, "category": 18, "domain": 30}.get(name),
+                             ratio=1 if name == "top reasons" else None)
         for d in report.domains:
             table.add_row(f"{d.score:.0f}", Text(d.band.value, style=_STYLE[d.band]),
                           Text(d.domain), f"{d.links:,}", d.category.value if d.category else "-",
