@@ -1,10 +1,12 @@
 """Types of the compiled extraction walk (_walk.pyx)."""
 
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from linkatlas.model import Placement
+from linkatlas.model import LinkKind, Placement
 
 def configure(placement_module: ModuleType, places: list[Placement]) -> None: ...
 def link_elements(
@@ -18,6 +20,14 @@ def spaced_utf8(text: str) -> bytes | None: ...
 def contexts(
     buffer: str, starts: list[int], ends: list[int], n: int
 ) -> tuple[list[str], list[str]]: ...
+
+def collect(
+    elements: list[tuple[str, dict[str, str | None], LexborNode]], resolve: Callable[[str], str | None],
+    same_page: set[str], emails: set[str], robots: list[str], items: list[Any],
+    meta: Callable[..., None], link_element: Callable[..., None],
+    mailto_address: Callable[[str], str | None], pending: type, kind_a: LinkKind,
+    kind_area: LinkKind,
+) -> None: ...
 
 class Marks:
     def __init__(self, nodes: list[LexborNode]) -> None: ...

@@ -1171,3 +1171,52 @@ def contexts(str buffer, list starts, list ends, Py_ssize_t n):
                     break
         afters.append(stripped(buffer, kind, data, end, top))
     return befores, afters
+
+
+# ---------------------------------------------------------------------------------------------
+# html.py's _collect loop over the link elements
+
+
+def collect(list elements, resolve, set same_page, set emails, list robots, list items,
+            meta, link_element, mailto_address, pending, kind_a, kind_area):
+    """The body of html.py's ``_HtmlPage._collect`` loop, compiled: head elements go to
+    ``meta``/``link_element``, mailto: addresses to ``emails``, every other kept ``a``/``area``
+    becomes a ``pending`` record appended to ``items``."""
+    cdef str tag, href
+    cdef dict attrs
+    cdef dict cache = resolve._cache  # _Resolver's own memo, read first as its __call__ does
+    for tag, attrs, node in elements:
+        if tag == "meta":
+            meta(attrs, robots, resolve, items)
+            continue
+        href = (attrs.get("href") or "").strip()
+        if tag == "link":
+            link_element(href, attrs, resolve, items)
+            continue
+        if not href or href.startswith("#"):
+            continue
+        if href[:7].lower() == "mailto:":
+            address = mailto_address(href)
+            if address:
+                emails.add(address)
+            continue
+        target = cache.get(href, "")
+        if target == "":
+            target = resolve(href)
+        if target is None or ("#" in href and target in same_page):
+            continue
+        item = pending.__new__(pending)
+        item.node = node
+        item.target = target
+        item.kind = kind_area if tag == "area" else kind_a
+        item.rel = attrs.get("rel") or ""
+        item.attrs = attrs
+        item.start = -1
+        item.end = -1
+        item.place = None
+        item.block = None
+        item.block_key = 0
+        item.in_list = False
+        item.in_main = False
+        item.anchor = ""
+        items.append(item)

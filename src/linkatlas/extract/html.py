@@ -332,6 +332,10 @@ class _HtmlPage:
         same_page = {page.url, page.final_url, urls.try_normalize(base) or page.url}
         robots: list[str] = []
         items: list[_Pending | tuple[str, LinkKind]] = []
+        if walk is not None:
+            walk.collect(elements, resolve, same_page, self.emails, robots, items, self._meta,
+                         self._link_element, mailto_address, _Pending, LinkKind.A, LinkKind.AREA)
+            elements = []  # done
         for tag, attrs, node in elements:
             if tag == "meta":
                 self._meta(attrs, robots, resolve, items)
