@@ -22,7 +22,8 @@ def contexts(
 ) -> tuple[list[str], list[str]]: ...
 
 def collect(
-    elements: list[tuple[str, dict[str, str | None], LexborNode]], resolve: Callable[[str], str | None],
+    elements: list[tuple[str, dict[str, str | None], LexborNode]],
+    resolve: Callable[[str], str | None],
     same_page: set[str], emails: set[str], robots: list[str], items: list[Any],
     meta: Callable[..., None], link_element: Callable[..., None],
     mailto_address: Callable[[str], str | None], pending: type, kind_a: LinkKind,
