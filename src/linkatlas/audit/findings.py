@@ -70,12 +70,15 @@ def _authority_evidence(r: Referrer) -> Evidence | None:
                     f"{1 - factor:.0%}", None, 0.0)
 
 
+_ORDER = {c: i for i, c in enumerate(Category)}
+
+
 def _categories(evidence: Sequence[Evidence]) -> tuple[Category, ...]:
     by: dict[Category, list[float]] = defaultdict(list)
     for e in evidence:
         if e.category is not None and e.weight > 0:
             by[e.category].append(e.weight)
-    return tuple(sorted(by, key=lambda c: (-combine(by[c]), list(Category).index(c))))
+    return tuple(sorted(by, key=lambda c: (-combine(by[c]), _ORDER[c])))
 
 
 def _reasons(evidence: Sequence[Evidence]) -> tuple[str, ...]:
@@ -94,6 +97,9 @@ class _Auditor:
         self.relevance = Relevance(data.target_terms, dict(data.term_df), data.documents)
         self.referrers = {r.domain: r for r in data.referrers}
         self.network = network_evidence(data.shared, data.interlinks)
+        # Anchors repeat across a profile, so each (anchor, kind) is classified once.
+        self._classify = cache(self._classify_anchor)
+        self._cosine = cache(self.relevance.cosine)
         self.classes = {id(s): self.anchor_class(s) for s in data.links}
         anchor_domains: dict[str, set[str]] = defaultdict(set)
         template_domains: dict[str, set[str]] = defaultdict(set)
@@ -134,9 +140,12 @@ class _Auditor:
                 out.update(dict.fromkeys(domains, found))
         return out
 
+    def _classify_anchor(self, anchor: str, kind: str) -> str:
+        return A.classify(anchor, kind, self.brands, self.keywords)
+
     def anchor_class(self, s: SourcedLink) -> str:
         """The anchor's class against the target's brands and keywords (extract.anchors)."""
-        return A.classify(s.link.anchor, s.link.kind.value, self.brands, self.keywords)
+        return self._classify(s.link.anchor, s.link.kind.value)
 
     def domain_evidence(self, r: Referrer, s: SourcedLink) -> list[Evidence]:
         """Signals about the whole referring domain, seen from one of its links."""
@@ -151,8 +160,7 @@ class _Auditor:
         link, page = s.link, s.page
         cls = self.classes[id(s)]
         key = " ".join(link.anchor.lower().split())
-        cosine, shared = (self.relevance.cosine(page.terms) if page is not None
-                          else (None, ()))
+        cosine, shared = self._cosine(page.terms) if page is not None else (None, ())
         found = [
             S.paid_link(link, page), S.thin_content(link, page),
             S.duplicate_text(page, self.duplicates.get(link.source_url, ()), self.site_domain),

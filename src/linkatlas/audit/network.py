@@ -36,7 +36,10 @@ def network_evidence(
     for trait in shared:
         for domain in trait.domains:
             by_domain[domain][trait.kind].append(trait)
-    edges = {(a, b) for a, b, _ in interlinks}
+    links_to: dict[str, set[str]] = defaultdict(set)
+    for a, b, _ in interlinks:
+        links_to[a].add(b)
+    density_of: dict[frozenset[str], tuple[int, int]] = {}
     out: dict[str, list[Evidence]] = defaultdict(list)
     for domain, kinds in by_domain.items():
         group: set[str] = {domain}
@@ -50,9 +53,12 @@ def network_evidence(
                 f"{'s' if len(others) != 1 else ''} ({_names(others)})",
                 Category.NETWORK, _WEIGHT[kind]))
         if len(group) >= GROUP_MIN:
-            members = sorted(group)
-            pairs = sum((a, b) in edges for a in members for b in members if a != b)
-            possible = len(members) * (len(members) - 1)
+            # Members of one network share one group: count its internal links once.
+            members = frozenset(group)
+            if members not in density_of:
+                pairs = sum(len(links_to[a] & members) for a in members)
+                density_of[members] = (pairs, len(members) * (len(members) - 1))
+            pairs, possible = density_of[members]
             density = pairs / possible
             if density >= DENSITY_MIN:
                 out[domain].append(Evidence(

@@ -7,6 +7,7 @@ manipulative" (0..1); ``findings`` combines the weights that fired.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from linkatlas.audit.hostname import HostScore
@@ -189,6 +190,7 @@ def exact_anchor(link: Link, anchor_class: str, domains: int) -> Evidence | None
                     f"exact-match anchor {_quote(link.anchor)}", Category.ANCHORS, W_EXACT)
 
 
+@functools.lru_cache(maxsize=65536)
 def _latin_share(text: str) -> float | None:
     letters = [c for c in text if c.isalpha()]
     if not letters:
