@@ -130,3 +130,12 @@ def test_generate_from_the_audit_of_the_sample_web(tmp_path: Path) -> None:
     assert again.exit_code == 0 and (tmp_path / "again.txt").read_text(encoding="utf-8") == text
     assert runner.invoke(app, ["disavow", "diff", str(out), str(tmp_path / "again.txt")]
                          ).exit_code == 0
+
+
+def test_usage_errors_are_one_clean_message(tmp_path: Path) -> None:
+    """typer's own copy of click raises its own errors: they too must not be tracebacks."""
+    for args in (["disavow", "generate", "example.com"], ["contacts", "a.example", "--delay", "x"]):
+        res = subprocess.run([sys.executable, "-m", "linkatlas", *args], capture_output=True,
+                             text=True, timeout=120, check=False, cwd=tmp_path)
+        assert res.returncode == 2, res.stderr
+        assert "Traceback" not in res.stderr and "Error:" in res.stderr

@@ -135,9 +135,8 @@ def _domain_value(text: str) -> str:
         raise InvalidURLError(f"domain:{raw} has a path: domain: takes a host name only")
     if ("@" in raw or ":" in raw or " " in raw) and not raw.startswith("["):
         raise InvalidURLError(f"domain:{raw} is not a host name")
-    scope, url = urls.parse_target("url:http://" + raw + "/")
-    name = urls.host(url)
-    if not name or (scope != "url"):
+    name = urls.host(urls.parse_target("url:http://" + raw + "/")[1])
+    if not name:
         raise InvalidURLError(f"domain:{raw} is not a host name")
     if "." not in name and not name.startswith("["):
         raise InvalidURLError(f"domain:{raw} is not an Internet host name (no dot)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import click
+import typer
 
 # The command modules register their commands on ``app`` when imported, in this order (the
 # order of the help panels).
@@ -52,6 +53,12 @@ from linkatlas.errors import LinkatlasError
 
 __all__ = ["app", "main"]
 
+try:  # newer typer ships its own copy of click, whose errors are not click's
+    from typer._click.exceptions import ClickException as _TyperClickException
+except ImportError:  # pragma: no cover - typer that uses click itself
+    _TyperClickException = click.ClickException  # type: ignore[misc,assignment]
+_USAGE_ERRORS = (click.ClickException, _TyperClickException)
+
 
 def main() -> None:
     """Entry point: run the app, turn library errors into one line and an exit code."""
@@ -62,12 +69,12 @@ def main() -> None:
     except LinkatlasError as exc:
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         err.print("aborted")
         sys.exit(130)
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
+    except _USAGE_ERRORS as exc:  # a missing argument, a bad option value: usage and one line
         exc.show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
