@@ -353,3 +353,24 @@ def test_scraped_copy_of_the_target_is_found(tmp_path: Path) -> None:
     assert copied and "the target's own text" in copied[0].text
     assert copied[0].weight == S.W_SCRAPED_TARGET
     assert not [e for e in found["o.example"].evidence if e.signal == "duplicate_text"]
+
+
+def test_domain_is_judged_by_its_worst_followed_link() -> None:
+    from linkatlas.audit.findings import audit
+    from linkatlas.model import AuditData, SourcedLink, Target
+
+    farm = _page(url="https://a.example/links", external_links=400, word_count=400)
+    clean = _page(url="https://a.example/p", external_links=2, word_count=800)
+    nofollow = _link(source_url=farm.url, rel="nofollow", nofollow=True, passes_credit=False,
+                     placement=Placement.CONTENT, anchor="T example")
+    followed = _link(source_url=clean.url, placement=Placement.CONTENT, anchor="T example")
+    data = AuditData(
+        target=Target(scope="domain", value="t.example"),
+        links=(SourcedLink(link=nofollow, page=farm), SourcedLink(link=followed, page=clean)),
+        referrers=(), shared=(), interlinks=(), target_terms=(), target_languages=(),
+        target_titles=(), term_df=(), documents=0)
+    report = audit(data, brands=("T example",))
+    by_url = {f.source_url: f for f in report.links}
+    assert by_url[farm.url].score >= REVIEW_AT and by_url[farm.url].band is Band.REVIEW
+    (domain,) = report.domains
+    assert domain.worst_link == clean.url and domain.band is Band.OK

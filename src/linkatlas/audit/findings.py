@@ -4,9 +4,10 @@ Each signal that fires carries a weight w in 0..1 ("how likely this alone makes 
 manipulative"); a link's score is ``100 * (1 - prod(1 - w))``, so independent signals add up
 without passing 100 and one strong signal is enough. A link's evidence is its page's signals
 plus its domain's (network, spam list, selling language, link exchange). A domain scores as its
-worst link. Bands: ``ok`` below 30, ``review`` below 60, ``disavow candidate`` from 60. A link
-that passes no ranking credit (nofollow, sponsored, ugc) is never a disavow candidate: it
-cannot help or hurt rankings, so at most ``review``. High domain authority (``linkatlas rank``)
+worst link that passes credit (its worst link when none does). Bands: ``ok`` below 30,
+``review`` below 60, ``disavow candidate`` from 60. A link that passes no ranking credit
+(nofollow, sponsored, ugc) is never a disavow candidate: it cannot help or hurt rankings, so at
+most ``review``. High domain authority (``linkatlas rank``)
 lowers a score: well-linked domains are rarely part of a scheme. docs/audit.md has the table.
 """
 
@@ -219,8 +220,11 @@ def audit(data: AuditData, *, brands: Sequence[str] = (), keywords: Sequence[str
     for s in data.links:
         finding = auditor.judge(s)
         links.append(finding)
+        # A domain is judged by its worst link that passes credit: a nofollow link cannot make
+        # a domain worth disavowing. With no followed link, by its worst link (at most review).
         best = worst.get(finding.source_domain)
-        if best is None or finding.score > best.score:
+        if best is None or ((finding.passes_credit, finding.score)
+                            > (best.passes_credit, best.score)):
             worst[finding.source_domain] = finding
     domains = []
     for domain, finding in worst.items():
