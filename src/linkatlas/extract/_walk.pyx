@@ -1220,3 +1220,52 @@ def collect(list elements, resolve, set same_page, set emails, list robots, list
         item.in_main = False
         item.anchor = ""
         items.append(item)
+
+
+def merge_clones(list pending, str buffer, str source):
+    """html.py's ``_merge_clones``, compiled (see there): the ids of the clones dropped."""
+    cdef set dropped = set()
+    cdef Py_ssize_t i, j, k, count = len(pending), excess, lo, hi
+    cdef int kind = PyUnicode_KIND(buffer)
+    cdef void *data = PyUnicode_DATA(buffer)
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
+    cdef bint gap_only
+    cdef dict dom_count
+    for i in range(count - 1):
+        if pending[i].attrs == pending[i + 1].attrs:
+            break
+    else:
+        return dropped
+    dom_count = {}
+    for item in pending:
+        href = item.attrs.get("href") or ""
+        dom_count[href] = dom_count.get(href, 0) + 1
+    i = 0
+    while i < count - 1:
+        first = pending[i]
+        href = first.attrs.get("href") or ""
+        j = i + 1
+        while j < count and pending[j].attrs == first.attrs:
+            lo, hi = pending[j - 1].end, pending[j].start
+            if lo < 0 or hi < 0:
+                break
+            gap_only = True  # buffer[lo:hi].strip() is empty
+            if hi > size:
+                hi = size
+            for k in range(lo, hi):
+                if not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+                    gap_only = False
+                    break
+            if not gap_only:
+                break
+            j += 1
+        if j - i > 1 and href:
+            excess = dom_count[href] - source.count(href)
+            if 0 < excess < dom_count[href]:
+                last = pending[min(j - 1, i + excess)]
+                first.end = last.end
+                for k in range(i + 1, min(j, i + excess + 1)):
+                    dropped.add(id(pending[k]))
+                dom_count[href] -= min(j - 1 - i, excess)
+        i = j
+    return dropped

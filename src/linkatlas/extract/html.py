@@ -433,7 +433,7 @@ class _HtmlPage:
             buffer = _MARKER.sub("", raw) if k else raw
         else:
             buffer = raw
-        self._anchors(items, pending, buffer)
+        self._anchors(items, pending, buffer, None)
         return buffer
 
     def _text_compiled(self, tree: LexborHTMLParser, items: list[_Pending | tuple[str, LinkKind]],
@@ -447,13 +447,14 @@ class _HtmlPage:
             for item, start, end in zip(pending, starts, ends, strict=True):
                 item.start = start
                 item.end = end
-        self._anchors(items, pending, buffer)
+        self._anchors(items, pending, buffer, walk)
         return buffer
 
     def _anchors(self, items: list[_Pending | tuple[str, LinkKind]], pending: list[_Pending],
-                 buffer: str) -> None:
+                 buffer: str, walk: ModuleType | None) -> None:
         """Clones merged, then each link's anchor from its offsets (or its node)."""
-        dropped = _merge_clones(pending, buffer, self.source)
+        merge = _merge_clones if walk is None else walk.merge_clones
+        dropped = merge(pending, buffer, self.source)
         if dropped:
             items[:] = [it for it in items if not (type(it) is _Pending and id(it) in dropped)]
             pending = [it for it in pending if id(it) not in dropped]
