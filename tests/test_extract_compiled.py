@@ -208,6 +208,8 @@ def _hostile() -> list[Capture]:
         b"<p><a href=/x>one<ul><li>two</ul></a><a href=/x>three</a>",
         b"<table><a href=/t>in table</a><tr><td><a href=/u>cell</a></table>",
         b"<noscript><a href=/ns>no script</a></noscript><template><a href=/tp>t</a></template>"
+        b"<noscript><a href=/o>x<svg><a href=/i>y</a></svg>z<img alt=i></a><a href=/e></a>"
+        b"</noscript><a href=/im><span><img title=first><img alt=second></span></a>"
         b"<script>var a = '<a href=/js>js</a>';</script><a href=/after>after</a>",
         b"<svg><a href=/svg>svg</a><a xlink:href=/xl>xl</a></svg><math><a href=/m>m</a></math>",
         b"<frameset><frame src=/f></frameset><a href=/fs>frameset</a>",

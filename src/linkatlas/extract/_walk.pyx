@@ -71,7 +71,7 @@ cdef extern from *:
     uintptr_t la_attr_local(const lxb_dom_attr_t *attr)
     const unsigned char *la_attr_value(const lxb_dom_attr_t *attr, size_t *length)
     const unsigned char *la_text_data(const lxb_dom_node_t *node, size_t *length)
-    uintptr_t LXB_TAG_BASE, LXB_TAG_TITLE
+    uintptr_t LXB_TAG_BASE, LXB_TAG_TITLE, LXB_TAG_IMG
     uintptr_t LXB_TAG__TEXT, LXB_TAG_A, LXB_TAG_AREA, LXB_TAG_LINK, LXB_TAG_META, LXB_TAG_HTML
     uintptr_t LXB_TAG_BODY, LXB_TAG_NAV, LXB_TAG_HEADER, LXB_TAG_FOOTER, LXB_TAG_ASIDE
     uintptr_t LXB_TAG_MAIN, LXB_TAG_ARTICLE, LXB_TAG_MENU, LXB_TAG_UL, LXB_TAG_OL, LXB_TAG_DL
@@ -868,6 +868,23 @@ cdef class Marks:
             out.append(<uintptr_t> node)
             node = node.next
         return out
+
+    def first_img(self, LexborNode node):
+        """``node.css_first("img")``: the first ``img`` element under node, or None."""
+        cdef lxb_dom_node_t *top = node.node
+        cdef lxb_dom_node_t *cur = top.first_child
+        while cur != NULL:
+            if is_element(cur) and cur.local_name == LXB_TAG_IMG:
+                return wrap(cur, node.parser)
+            if cur.first_child != NULL:
+                cur = cur.first_child
+                continue
+            while cur != top and cur.next == NULL:
+                cur = cur.parent
+            if cur == top or cur == NULL:
+                break
+            cur = cur.next
+        return None
 
     def candidate_stats(self, uintptr_t key):
         """(whitespace-collapsed length, link characters) of a main-block candidate's text with

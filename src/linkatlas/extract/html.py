@@ -268,6 +268,7 @@ class _HtmlPage:
         self.builder = builder
         self.info = info
         self.context_chars = max(0, context_chars)
+        self.marks: Any = None  # the compiled walk's link marks while it runs
         self.emails: set[str] = set()
         self.text = ""  # the visible body text, for Extracted.text
 
@@ -297,12 +298,13 @@ class _HtmlPage:
             items = self._collect(tree, walk)
             pending = [it for it in items if type(it) is _Pending]
             tree.strip_tags(_STRIP_TAGS)
-            marks = walk.Marks([it.node for it in pending[:_MAX_MARKED]])
+            marks = self.marks = walk.Marks([it.node for it in pending[:_MAX_MARKED]])
             try:
                 buffer = self._text_compiled(tree, items, pending, walk)
                 self._place_compiled(marks, tree, items, len(text))
             finally:
                 marks.release()
+                self.marks = None
         self._emit(items, buffer, walk)
         # the buffer holds single spaces only, so spaces count the words
         words = buffer.count(" ") + 1 - (buffer[-1:] == " ")
@@ -470,13 +472,16 @@ class _HtmlPage:
     def _anchor(self, item: _Pending, buffer: str) -> None:
         if 0 <= item.start <= item.end:
             anchor = buffer[item.start : item.end].strip()
-        else:  # no markers (inside noscript, or past the marker range): read the node
+        elif self.marks is None:  # no markers (in noscript, or past the marker range): the node
             anchor = collapse(item.node.text(deep=True, separator=""))
+        else:  # as above, with the markers of the links inside it, as the pure path sees them
+            anchor = collapse(self.marks.text(item.node, False))
         attrs = item.attrs
         if item.kind is LinkKind.AREA:
             anchor = collapse(attrs.get("alt") or "") or anchor
         elif not anchor:
-            img = item.node.css_first("img")
+            img = (item.node.css_first("img") if self.marks is None
+                   else self.marks.first_img(item.node))
             if img is not None:
                 item.kind = LinkKind.IMAGE
                 img_attrs = img.attributes
