@@ -552,23 +552,23 @@ class _HtmlPage:
         n = self.context_chars
         size = len(buffer)
         unknown = Placement.UNKNOWN
-        internal = 0
-        cut: list[tuple[str, str]] | None = None
         if walk is not None:
             marked = [it for it in items if type(it) is _Pending]
             befores, afters = walk.contexts(buffer, [it.start for it in marked],
                                             [it.end for it in marked], n)
-            cut = list(zip(befores, afters, strict=True))
-            cut.reverse()  # popped from the end, in document order
+            internal, count = walk.emit(items, _Pending, befores, afters, make, builder, unknown)
+            self.page.internal_links += internal
+            self.page.external_links += count - internal
+            return
+        internal = count = 0
         for item in items:
             if type(item) is not _Pending:
                 builder.add(*item)  # type: ignore[misc]
                 continue
+            count += 1
             start, end = item.start, item.end
             before = after = ""
-            if cut is not None:
-                before, after = cut.pop()
-            elif start >= 0 and end >= 0 and n:
+            if start >= 0 and end >= 0 and n:
                 lo = start - n if start > n else 0
                 before = buffer[lo:start]
                 if lo > 0 and buffer[lo - 1] != " " and " " in before:
@@ -586,9 +586,8 @@ class _HtmlPage:
                         before, after, len(links), occurrence)
             links.append(link)
             internal += link.internal
-        pending = sum(1 for item in items if type(item) is _Pending)
         self.page.internal_links += internal
-        self.page.external_links += pending - internal
+        self.page.external_links += count - internal
 
 
 _Elements = list[tuple[str, dict[str, str | None], LexborNode]]
