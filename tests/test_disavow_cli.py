@@ -15,6 +15,7 @@ from conftest import fixture_path
 from linkatlas import api
 from linkatlas.audit import disavow as d
 from linkatlas.cli import app
+from linkatlas.errors import InputError
 from linkatlas.report import csvout
 
 DATA = Path(__file__).parent / "data" / "disavow"
@@ -139,3 +140,22 @@ def test_usage_errors_are_one_clean_message(tmp_path: Path) -> None:
                              text=True, timeout=120, check=False, cwd=tmp_path)
         assert res.returncode == 2, res.stderr
         assert "Traceback" not in res.stderr and "Error:" in res.stderr
+
+
+def test_keep_names_from_strings_never_open_files(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("friend.example\n", encoding="utf-8")
+    # A str is a name (as a web form sends it): it is not read as a file, so it is rejected.
+    try:
+        api.disavow_generate("t.example", candidates=[("friend.example", "x")],
+                             keep=[str(secret)])
+    except InputError as exc:
+        assert "friend.example" not in str(exc).replace(str(secret), "")
+    else:
+        raise AssertionError("a path given as a name must not be accepted")
+    kept = api.disavow_generate("t.example", candidates=[("friend.example", "x")],
+                                keep=[secret])
+    assert kept.entries == ()
+    res = runner.invoke(app, ["disavow", "generate", "t.example", "-o", str(tmp_path / "o"),
+                              "--keep", str(tmp_path / "missing.txt")])
+    assert res.exit_code == 2 and "no such keep-list file" in res.output

@@ -48,17 +48,15 @@ def disavow_diff(old: str | Path | bytes, new: str | Path | bytes) -> DisavowDif
 
 
 def read_keep(values: Iterable[str | Path]) -> list[str]:
-    """Keep-list names: each value is a file of names (one a line, ``#`` comments) or a name."""
+    """Keep-list names: a ``Path`` is a file of names (one a line, ``#`` comments), a ``str`` is
+    a name. Only ``Path`` values are ever opened, so names from a web form cannot read files."""
     names: list[str] = []
     for value in values:
-        path = Path(value)
-        if path.is_file():
-            text = _read(path, "keep-list file").decode("utf-8", "replace")
+        if isinstance(value, Path):
+            text = _read(value, "keep-list file").decode("utf-8", "replace")
             names.extend(line.strip() for line in text.splitlines())
-        elif isinstance(value, Path) or "/" in str(value) or str(value).endswith(".txt"):
-            raise InputError(f"{value}: no such keep-list file")
         else:
-            names.append(str(value))
+            names.append(value)
     return names
 
 
@@ -70,7 +68,7 @@ def disavow_generate(
     existing: str | Path | bytes | DisavowFile | None = None,
 ) -> DisavowResult:
     """A disavow file for ``target`` from (domain-or-URL, reason) candidates, minus the
-    keep-list (names or files of names), merged with an existing file when given."""
+    keep-list (names, or ``Path`` files of names), merged with an existing file when given."""
     old = existing if isinstance(existing, DisavowFile) or existing is None else disavow_parse(
         existing)
     plan = _disavow.plan(candidates, keep=read_keep(keep), existing=old)

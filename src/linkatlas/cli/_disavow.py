@@ -89,6 +89,16 @@ def diff(old: FileArg, new: FileArg, fmt: FormatOpt = Format.table) -> None:
         raise typer.Exit(1)
 
 
+def _keep_value(value: str) -> str | Path:
+    """A --keep value: an existing file of names, or a name (a path that is missing is an error)."""
+    path = Path(value)
+    if path.is_file():
+        return path
+    if "/" in value or "\\" in value or value.endswith(".txt"):
+        raise typer.BadParameter(f"{value}: no such keep-list file", param_hint="--keep")
+    return value
+
+
 @disavow_app.command("generate")
 def generate(
     target: Annotated[str, typer.Argument(help="The site whose backlinks were audited.")],
@@ -105,7 +115,8 @@ def generate(
         "--brand", help="A brand name of the target (repeatable) [default: inferred].")] = None,
 ) -> None:
     """Write a disavow file of the audit's disavow candidates (minus the keep-list)."""
-    result = api.disavow_from_audit(target, keep=keep or (), existing=merge, db=db,
+    result = api.disavow_from_audit(target, keep=[_keep_value(k) for k in keep or ()],
+                                    existing=merge, db=db,
                                     spam_list=spam_list, brand=tuple(brand or ()))
     try:
         output.write_text(result.text, encoding="utf-8", newline="\n")
