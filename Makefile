@@ -10,7 +10,9 @@ PROFILE_SIZES ?= 1M,3M
 
 .PHONY: demo test lint bench docs clean
 
-$(STAMP): pyproject.toml setup.py src/linkatlas/extract/_walk.pyx
+WALK := $(wildcard src/linkatlas/extract/_walk*.pyx src/linkatlas/extract/_walk*.pxi)
+
+$(STAMP): pyproject.toml setup.py $(WALK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev,frames,web]'

@@ -1,0 +1,203 @@
+# Included by _walk.pyx (one extension module): html.py's per-link loops (link elements, collect, clone merge, records).
+
+# ---------------------------------------------------------------------------------------------
+# Link elements
+
+
+cdef inline LexborNode wrap(lxb_dom_node_t *node, LexborHTMLParser parser):
+    cdef LexborNode out = LexborNode.__new__(LexborNode)
+    out.node = node
+    out.parser = parser
+    out._is_fragment_root = 0
+    out._is_template_content = 0
+    return out
+
+
+cdef dict attributes(lxb_dom_node_t *node):
+    """``node.attributes`` as selectolax builds it."""
+    cdef dict out = {}
+    cdef const lxb_dom_attr_t *attr = la_first_attr(node)
+    cdef const unsigned char *name
+    cdef const unsigned char *value
+    cdef size_t name_len, value_len
+    while attr != NULL:
+        name = la_attr_name(attr, &name_len)
+        key = PyUnicode_DecodeUTF8(<const char *> name, name_len, "replace")
+        value = la_attr_value(attr, &value_len)
+        if value != NULL:
+            out[key] = PyUnicode_DecodeUTF8(<const char *> value, value_len, "replace")
+        else:
+            out[key] = None
+        attr = la_next_attr(attr)
+    return out
+
+
+cdef bint has_attr(lxb_dom_node_t *node, uintptr_t attr_id) noexcept:
+    cdef const lxb_dom_attr_t *attr = la_first_attr(node)
+    while attr != NULL:
+        if la_attr_local(attr) == attr_id:
+            return True
+        attr = la_next_attr(attr)
+    return False
+
+
+def link_elements(LexborHTMLParser tree, LexborNode root):
+    """([(tag, attributes, node) of every element ``a[href], area[href], link[href],
+    meta[content]`` under root, in document order], the first ``base[href]``, the first
+    ``title``): what html.py's css queries return."""
+    cdef list out = []
+    cdef lxb_dom_node_t *base = NULL
+    cdef lxb_dom_node_t *title = NULL
+    cdef lxb_dom_node_t *top = root.node
+    cdef lxb_dom_node_t *node = top.first_child
+    cdef uintptr_t tag
+    cdef str name
+    while node != NULL:
+        if is_element(node):
+            tag = node.local_name
+            name = None
+            if tag == LXB_TAG_A and has_attr(node, LXB_DOM_ATTR_HREF):
+                name = "a"
+            elif tag == LXB_TAG_AREA and has_attr(node, LXB_DOM_ATTR_HREF):
+                name = "area"
+            elif tag == LXB_TAG_LINK and has_attr(node, LXB_DOM_ATTR_HREF):
+                name = "link"
+            elif tag == LXB_TAG_META and has_attr(node, LXB_DOM_ATTR_CONTENT):
+                name = "meta"
+            elif tag == LXB_TAG_BASE and base == NULL and has_attr(node, LXB_DOM_ATTR_HREF):
+                base = node
+            elif tag == LXB_TAG_TITLE and title == NULL:
+                title = node
+            if name is not None:
+                out.append((name, attributes(node), wrap(node, tree)))
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != top and node.next == NULL:
+            node = node.parent
+        if node == top or node == NULL:
+            break
+        node = node.next
+    return (out, wrap(base, tree) if base != NULL else None,
+            wrap(title, tree) if title != NULL else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# html.py's _collect loop over the link elements
+
+
+def collect(list elements, resolve, set same_page, set emails, list robots, list items,
+            meta, link_element, mailto_address, pending, kind_a, kind_area):
+    """The body of html.py's ``_HtmlPage._collect`` loop, compiled: head elements go to
+    ``meta``/``link_element``, mailto: addresses to ``emails``, every other kept ``a``/``area``
+    becomes a ``pending`` record appended to ``items``."""
+    cdef str tag, href
+    cdef dict attrs
+    cdef dict cache = resolve._cache  # _Resolver's own memo, read first as its __call__ does
+    for tag, attrs, node in elements:
+        if tag == "meta":
+            meta(attrs, robots, resolve, items)
+            continue
+        href = (attrs.get("href") or "").strip()
+        if tag == "link":
+            link_element(href, attrs, resolve, items)
+            continue
+        if not href or href.startswith("#"):
+            continue
+        if href[:7].lower() == "mailto:":
+            address = mailto_address(href)
+            if address:
+                emails.add(address)
+            continue
+        target = cache.get(href, "")
+        if target == "":
+            target = resolve(href)
+        if target is None or ("#" in href and target in same_page):
+            continue
+        item = pending.__new__(pending)
+        item.node = node
+        item.target = target
+        item.kind = kind_area if tag == "area" else kind_a
+        item.rel = attrs.get("rel") or ""
+        item.attrs = attrs
+        item.start = -1
+        item.end = -1
+        item.place = None
+        item.block = None
+        item.block_key = 0
+        item.in_list = False
+        item.in_main = False
+        item.anchor = ""
+        items.append(item)
+
+
+def merge_clones(list pending, str buffer, str source):
+    """html.py's ``_merge_clones``, compiled (see there): the ids of the clones dropped."""
+    cdef set dropped = set()
+    cdef Py_ssize_t i, j, k, count = len(pending), excess, lo, hi
+    cdef int kind = PyUnicode_KIND(buffer)
+    cdef void *data = PyUnicode_DATA(buffer)
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
+    cdef bint gap_only
+    cdef dict dom_count
+    for i in range(count - 1):
+        if pending[i].attrs == pending[i + 1].attrs:
+            break
+    else:
+        return dropped
+    dom_count = {}
+    for item in pending:
+        href = item.attrs.get("href") or ""
+        dom_count[href] = dom_count.get(href, 0) + 1
+    i = 0
+    while i < count - 1:
+        first = pending[i]
+        href = first.attrs.get("href") or ""
+        j = i + 1
+        while j < count and pending[j].attrs == first.attrs:
+            lo, hi = pending[j - 1].end, pending[j].start
+            if lo < 0 or hi < 0:
+                break
+            gap_only = True  # buffer[lo:hi].strip() is empty
+            if hi > size:
+                hi = size
+            for k in range(lo, hi):
+                if not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+                    gap_only = False
+                    break
+            if not gap_only:
+                break
+            j += 1
+        if j - i > 1 and href:
+            excess = dom_count[href] - source.count(href)
+            if 0 < excess < dom_count[href]:
+                last = pending[min(j - 1, i + excess)]
+                first.end = last.end
+                for k in range(i + 1, min(j, i + excess + 1)):
+                    dropped.add(id(pending[k]))
+                dom_count[href] -= min(j - 1 - i, excess)
+        i = j
+    return dropped
+
+
+def emit(list items, pending, list befores, list afters, make, builder, unknown):
+    """html.py's ``_emit`` loop, compiled: every link record in document order (head links
+    through ``builder.add``); returns (internal links, body links)."""
+    cdef list links = builder.links
+    cdef dict seen = builder.seen
+    cdef Py_ssize_t j = 0, internal = 0
+    for item in items:
+        if type(item) is not pending:
+            builder.add(*item)
+            continue
+        target, kind, anchor = item.target, item.kind, item.anchor
+        key = (target, kind, anchor)
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        link = make(target, kind, anchor, item.rel, item.place or unknown, befores[j],
+                    afters[j], len(links), occurrence)
+        j += 1
+        links.append(link)
+        if link.internal:
+            internal += 1
+    return internal, j

@@ -1,0 +1,526 @@
+# Included by _walk.pyx (one extension module): placement and the main-block scores.
+
+# ---------------------------------------------------------------------------------------------
+# Placement (placement.py's Classifier and the scoring half of main_block_ids)
+
+cdef enum:  # placement codes: None, then the Placement members in configure() order
+    C_NONE = 0
+    C_CONTENT = 1
+    C_NAVIGATION = 2
+    C_HEADER = 3
+    C_FOOTER = 4
+    C_SIDEBAR = 5
+    C_COMMENT = 6
+    C_UNKNOWN = 7
+
+cdef int PRIORITY[8]
+PRIORITY[:] = [9, 3, 1, 1, 1, 1, 0, 2]
+
+cdef object _placement = None  # linkatlas.extract.placement, set by configure()
+cdef list _PLACES = []  # code -> Placement or None
+cdef dict _CODES = {}  # Placement or None -> code
+cdef dict _token_codes = {}
+cdef dict _role_codes = {}
+cdef dict _weights = {}
+
+
+def configure(placement_module, places):
+    """Bind the Python half: placement.py (token_signal, role signals, class weights) and the
+    Placement members in code order (content, navigation, header, footer, sidebar, comment,
+    unknown)."""
+    global _placement, _PLACES, _CODES
+    _placement = placement_module
+    _PLACES = [None, *places]
+    _CODES = {p: i for i, p in enumerate(_PLACES)}
+
+
+cdef int token_code(str value) except -1:
+    hit = _token_codes.get(value)
+    if hit is None:
+        hit = _CODES[_placement.token_signal(value)]
+        if len(_token_codes) < 50_000:
+            _token_codes[value] = hit
+    return hit
+
+
+cdef int role_code(str role) except -1:
+    hit = _role_codes.get(role)
+    if hit is None:
+        hit = _CODES[_placement._ROLE_SIGNAL.get(role.strip().lower().split(" ")[0])]
+        if len(_role_codes) < 50_000:
+            _role_codes[role] = hit
+    return hit
+
+
+cdef str attr_value(lxb_dom_node_t *node, const char *name, size_t name_len):
+    """``node.attributes.get(name)`` (the last attribute of that qualified name), '' for
+    None."""
+    cdef const lxb_dom_attr_t *attr = la_first_attr(node)
+    cdef const lxb_dom_attr_t *found = NULL
+    cdef const unsigned char *key
+    cdef const unsigned char *value
+    cdef size_t key_len, value_len
+    while attr != NULL:
+        key = la_attr_name(attr, &key_len)
+        if key_len == name_len and memcmp(key, name, name_len) == 0:
+            found = attr
+        attr = la_next_attr(attr)
+    if found == NULL:
+        return ""
+    value = la_attr_value(found, &value_len)
+    if value == NULL or value_len == 0:
+        return ""
+    return PyUnicode_DecodeUTF8(<const char *> value, value_len, "replace")
+
+
+cdef int tag_signal(uintptr_t tag) noexcept:
+    if tag == LXB_TAG_NAV or tag == LXB_TAG_MENU:
+        return C_NAVIGATION
+    if tag == LXB_TAG_HEADER:
+        return C_HEADER
+    if tag == LXB_TAG_FOOTER:
+        return C_FOOTER
+    if tag == LXB_TAG_ASIDE:
+        return C_SIDEBAR
+    if tag == LXB_TAG_MAIN or tag == LXB_TAG_ARTICLE:
+        return C_CONTENT
+    return C_NONE
+
+
+cdef str value_of(const lxb_dom_attr_t *attr):
+    cdef const unsigned char *value
+    cdef size_t value_len
+    if attr == NULL:
+        return ""
+    value = la_attr_value(attr, &value_len)
+    if value == NULL or value_len == 0:
+        return ""
+    return PyUnicode_DecodeUTF8(<const char *> value, value_len, "replace")
+
+
+cdef int element_signal(lxb_dom_node_t *node, bint *strong) except -1:
+    """placement.element_signal for an element."""
+    cdef uintptr_t tag = node.local_name
+    cdef int best, place
+    cdef const lxb_dom_attr_t *attr = la_first_attr(node)
+    cdef const lxb_dom_attr_t *role = NULL
+    cdef const lxb_dom_attr_t *ident = NULL
+    cdef const lxb_dom_attr_t *cls = NULL
+    cdef const unsigned char *key
+    cdef size_t key_len
+    while attr != NULL:  # the last of each name, as the attributes dict keeps it
+        key = la_attr_name(attr, &key_len)
+        if key_len == 4 and memcmp(key, b"role", 4) == 0:
+            role = attr
+        elif key_len == 2 and memcmp(key, b"id", 2) == 0:
+            ident = attr
+        elif key_len == 5 and memcmp(key, b"class", 5) == 0:
+            cls = attr
+        attr = la_next_attr(attr)
+    cdef str value = value_of(role)
+    if value:
+        place = role_code(value)
+        if place != C_NONE:
+            strong[0] = True
+            return place
+    if tag == LXB_TAG_BODY or tag == LXB_TAG_HTML:
+        strong[0] = False
+        return C_NONE
+    best = tag_signal(tag)
+    strong[0] = best != C_NONE
+    cdef int i
+    for i in range(2):
+        value = value_of(ident if i == 0 else cls)
+        if value:
+            place = token_code(value)
+            if place != C_NONE and (best == C_NONE or PRIORITY[place] < PRIORITY[best]):
+                best = place
+                strong[0] = False
+    return best
+
+
+cdef struct Ctx:
+    int place
+    bint in_article
+    bint in_main
+    bint strong
+
+
+cdef inline bint weak_over(int place) noexcept:
+    return place == C_NONE or place == C_CONTENT or place == C_HEADER or place == C_UNKNOWN
+
+
+cdef Ctx combine(Ctx ctx, int sig, bint sig_strong, bint is_main) noexcept:
+    """placement._combine."""
+    if is_main:
+        ctx.in_main = True
+        if weak_over(ctx.place) or (not ctx.strong and ctx.place != C_COMMENT):
+            ctx.place = C_CONTENT
+            ctx.in_article = True
+            ctx.strong = False
+    if ctx.place == C_COMMENT or sig == C_NONE:
+        return ctx
+    if sig == C_CONTENT:
+        if weak_over(ctx.place):
+            ctx.place = C_CONTENT
+            ctx.in_article = True
+            ctx.strong = sig_strong
+        return ctx
+    if sig == C_HEADER and ctx.in_article:
+        return ctx
+    ctx.place = sig
+    ctx.strong = sig_strong
+    return ctx
+
+
+cdef inline bint density_block(uintptr_t tag) noexcept:
+    return (tag == LXB_TAG_UL or tag == LXB_TAG_OL or tag == LXB_TAG_DL
+            or tag == LXB_TAG_TABLE or tag == LXB_TAG_DIV or tag == LXB_TAG_SECTION
+            or tag == LXB_TAG_FORM or tag == LXB_TAG_NAV or tag == LXB_TAG_ASIDE
+            or tag == LXB_TAG_HEADER or tag == LXB_TAG_FOOTER or tag == LXB_TAG_ARTICLE
+            or tag == LXB_TAG_MAIN or tag == LXB_TAG_BODY or tag == LXB_TAG_MENU)
+
+
+cdef inline bint list_block(uintptr_t tag) noexcept:
+    return (tag == LXB_TAG_UL or tag == LXB_TAG_OL or tag == LXB_TAG_DL
+            or tag == LXB_TAG_MENU or tag == LXB_TAG_NAV)
+
+
+cdef inline Py_ssize_t collapsed_len(str text) noexcept:
+    """len(" ".join(text.split()))."""
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i, n = 0
+    cdef bint gap = False
+    for i in range(size):
+        if Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+            gap = n > 0
+        else:
+            if gap:
+                n += 1
+                gap = False
+            n += 1
+    return n
+
+
+cdef class Marks:
+    """Marker indices on the link nodes of one tree while it lives; ``release`` clears them.
+
+    Marked node i gets start marker U+F0000+i and end marker U+100000+i in every text read
+    here, as if html.py had inserted them as text nodes around it."""
+
+    cdef list nodes
+    cdef Py_ssize_t budget
+    cdef dict memo  # element address -> (Ctx fields..., block address, block is a list)
+    cdef dict block_len
+
+    def __init__(self, list nodes):
+        cdef Py_ssize_t i
+        cdef LexborNode node
+        self.nodes = nodes
+        self.memo = {}
+        self.block_len = {}
+        for i in range(len(nodes)):
+            node = nodes[i]
+            node.node.user = <void *> <uintptr_t> (i + 1)
+
+    def release(self):
+        """Clear the marks (the tree is as the parser left it again)."""
+        cdef LexborNode node
+        for node in self.nodes:
+            node.node.user = NULL
+        self.nodes = []
+
+    def text(self, LexborNode node, bint separator):
+        """``node.text(deep=True, separator=' ' if separator else '')`` with the markers."""
+        return node_text(node.node, separator)
+
+    cdef tuple context(self, lxb_dom_node_t *node, frozenset main):
+        """placement.Classifier.context: (Ctx as a tuple, block address, in_list)."""
+        cdef list chain = []
+        cdef lxb_dom_node_t *cur = node.parent
+        cdef lxb_dom_node_t *el
+        cdef Ctx ctx
+        cdef uintptr_t block = 0
+        cdef bint in_list = False, strong
+        cdef int sig
+        cdef Py_ssize_t j
+        hit = None
+        while cur != NULL:
+            key = <uintptr_t> cur
+            hit = self.memo.get(key)
+            if hit is not None:
+                break
+            chain.append(key)
+            cur = cur.parent
+        if hit is not None:
+            ctx.place, ctx.in_article, ctx.in_main, ctx.strong, block, in_list = hit
+        else:
+            ctx.place, ctx.in_article, ctx.in_main, ctx.strong = C_NONE, False, False, False
+        for j in range(len(chain) - 1, -1, -1):
+            key = chain[j]
+            el = <lxb_dom_node_t *> <uintptr_t> key
+            if is_element(el):
+                sig = element_signal(el, &strong)
+                ctx = combine(ctx, sig, strong, key in main)
+                if density_block(el.local_name):
+                    block, in_list = <uintptr_t> el, list_block(el.local_name)
+            hit = (ctx.place, ctx.in_article, ctx.in_main, ctx.strong, block, in_list)
+            self.memo[key] = hit
+        if hit is None:
+            hit = (C_NONE, False, False, False, 0, False)
+        return hit
+
+    cdef Py_ssize_t block_text_len(self, uintptr_t block) except -2:
+        """placement.Classifier.block_text_len."""
+        hit = self.block_len.get(block)
+        if hit is not None:
+            return hit
+        if self.budget <= 0:
+            return -1
+        cdef Stats st
+        cdef Py_ssize_t n
+        st.length = st.collapsed = 0
+        st.gap = st.first_space = st.last_space = False
+        if walk_stats(<lxb_dom_node_t *> block, &st) < 0:
+            st.length = st.collapsed = 0
+            st.gap = st.first_space = st.last_space = False
+            stats_str(&st, node_text(<lxb_dom_node_t *> block, False))
+        self.budget -= st.length
+        n = st.collapsed
+        if n == 0:
+            n = 1 if st.length else 0
+        else:
+            n += st.first_space + st.last_space
+        self.block_len[block] = n
+        return n
+
+    def placements(self, list nodes, list anchor_lens, list ugc, frozenset main,
+                   Py_ssize_t text_budget):
+        """html.py's ``_place`` for the pending link nodes: their Placement, in order."""
+        cdef Py_ssize_t i, count = len(nodes)
+        cdef LexborNode node
+        cdef tuple ctx
+        cdef dict blocks = {}
+        cdef list infos = []
+        cdef list entry
+        self.budget = text_budget
+        for i in range(count):
+            node = nodes[i]
+            ctx = self.context(node.node, main)
+            block = ctx[4]
+            infos.append(ctx)
+            if block:
+                entry = blocks.get(block)
+                if entry is None:
+                    blocks[block] = [max(anchor_lens[i], 1), 1, 0.0]
+                else:
+                    entry[0] += max(anchor_lens[i], 1)
+                    entry[1] += 1
+        for block, entry in blocks.items():
+            total = self.block_text_len(block)
+            entry[2] = min(1.0, entry[0] / total) if total > 0 else (1.0 if total == 0 else -1.0)
+        cdef bint has_main = bool(main)
+        cdef double density
+        cdef Py_ssize_t links
+        cdef int place
+        out = []
+        for i in range(count):
+            ctx = infos[i]
+            density, links = -1.0, 0
+            if ctx[4]:
+                entry = blocks[ctx[4]]
+                density, links = entry[2], entry[1]
+            place = ctx[0]
+            if place == C_NONE and ugc[i]:
+                place = C_COMMENT
+            out.append(_PLACES[decide(place, ctx[2], has_main, density, links, ctx[5])])
+        return out
+
+    def paragraph_scores(self, LexborNode root):
+        """The scoring half of placement.main_block_ids: {address: score} of the up-to-three
+        ancestors of each paragraph, in first-scored order, and {address: node}."""
+        cdef lxb_dom_node_t *top = root.node
+        cdef lxb_dom_node_t *node = top.first_child
+        cdef lxb_dom_node_t *anc
+        cdef uintptr_t tag
+        cdef dict scores = {}
+        cdef dict chains = {}
+        cdef list chain
+        cdef str text
+        cdef Py_ssize_t length, linked, level
+        cdef double score
+        while node != NULL:
+            if is_element(node):
+                tag = node.local_name
+                if (tag == LXB_TAG_P or tag == LXB_TAG_PRE or tag == LXB_TAG_TD
+                        or tag == LXB_TAG_BLOCKQUOTE):
+                    text = node_text(node, False)
+                    length = strip_len(text)
+                    if length >= 25 and node.parent != NULL:
+                        score = 1.0 + count_commas(text) + min(length // 100, 3)
+                        linked = linked_len(text, False)
+                        if linked:
+                            score *= max(0.0, 1.0 - <double> linked / <double> length)
+                        key = <uintptr_t> node.parent
+                        chain = chains.get(key)
+                        if chain is None:
+                            chain = chains[key] = scored_ancestors(node.parent)
+                        for level in range(len(chain)):
+                            key = chain[level]
+                            if key not in scores:
+                                scores[key] = <double> initial_score(
+                                    <lxb_dom_node_t *> <uintptr_t> key)
+                            scores[key] += score / (1.0, 2.0, 6.0)[level]
+            if node.first_child != NULL:
+                node = node.first_child
+                continue
+            while node != top and node.next == NULL:
+                node = node.parent
+            if node == top or node == NULL:
+                break
+            node = node.next
+        return scores
+
+    def parent_children(self, uintptr_t key):
+        """The addresses of the children of the parent of a node (itself included)."""
+        cdef lxb_dom_node_t *node = <lxb_dom_node_t *> key
+        cdef list out = []
+        if node.parent == NULL:
+            return out
+        node = node.parent.first_child
+        while node != NULL:
+            out.append(<uintptr_t> node)
+            node = node.next
+        return out
+
+    def first_img(self, LexborNode node):
+        """``node.css_first("img")``: the first ``img`` element under node, or None."""
+        cdef lxb_dom_node_t *top = node.node
+        cdef lxb_dom_node_t *cur = top.first_child
+        while cur != NULL:
+            if is_element(cur) and cur.local_name == LXB_TAG_IMG:
+                return wrap(cur, node.parser)
+            if cur.first_child != NULL:
+                cur = cur.first_child
+                continue
+            while cur != top and cur.next == NULL:
+                cur = cur.parent
+            if cur == top or cur == NULL:
+                break
+            cur = cur.next
+        return None
+
+    def candidate_stats(self, uintptr_t key):
+        """(whitespace-collapsed length, link characters) of a main-block candidate's text with
+        a space between text nodes: ``main_block_ids``'s final check, by address."""
+        cdef str text = node_text(<lxb_dom_node_t *> key, True)
+        return collapsed_len(text), linked_len(text, True)
+
+
+cdef int decide(int inherited, bint in_main, bint has_main, double density,
+                Py_ssize_t links_in_block, bint in_list) noexcept:
+    """placement.decide."""
+    cdef bint dense = density >= 0.6 and links_in_block >= 2
+    if inherited == C_NONE or inherited == C_CONTENT:
+        if has_main and not in_main:
+            return C_NAVIGATION if dense and in_list else C_UNKNOWN
+        if density < 0 and not in_main:
+            return C_UNKNOWN
+        if dense and not in_main:
+            return C_NAVIGATION if in_list else C_UNKNOWN
+        return C_CONTENT
+    return inherited
+
+
+cdef list scored_ancestors(lxb_dom_node_t *anc):
+    cdef list out = []
+    cdef int level
+    for level in range(3):
+        if anc == NULL or not is_element(anc) or anc.local_name == LXB_TAG_HTML:
+            break
+        out.append(<uintptr_t> anc)
+        anc = anc.parent
+    return out
+
+
+cdef int initial_score(lxb_dom_node_t *node) except? -9999:
+    cdef uintptr_t tag = node.local_name
+    cdef int bonus = 0
+    if tag == LXB_TAG_DIV or tag == LXB_TAG_ARTICLE or tag == LXB_TAG_MAIN:
+        bonus = 5
+    elif tag == LXB_TAG_PRE or tag == LXB_TAG_TD or tag == LXB_TAG_BLOCKQUOTE:
+        bonus = 3
+    elif tag == LXB_TAG_SECTION:
+        bonus = 2
+    elif (tag == LXB_TAG_FORM or tag == LXB_TAG_OL or tag == LXB_TAG_UL or tag == LXB_TAG_DL
+          or tag == LXB_TAG_LI or tag == LXB_TAG_DD or tag == LXB_TAG_DT
+          or tag == LXB_TAG_ADDRESS):
+        bonus = -3
+    elif (tag == LXB_TAG_TH or tag == LXB_TAG_H1 or tag == LXB_TAG_H2 or tag == LXB_TAG_H3
+          or tag == LXB_TAG_H4):
+        bonus = -5
+    cdef str value
+    for name, length in ((b"class", 5), (b"id", 2)):
+        value = attr_value(node, name, length)
+        if value:
+            bonus += _placement._value_weight(value)
+    return bonus
+
+
+cdef Py_ssize_t strip_len(str text) noexcept:
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t lo = 0, hi = size
+    while lo < hi and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, lo)):
+        lo += 1
+    while hi > lo and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, hi - 1)):
+        hi -= 1
+    return hi - lo
+
+
+cdef Py_ssize_t count_commas(str text) noexcept:
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i, n = 0
+    cdef uint32_t c
+    for i in range(size):
+        c = PyUnicode_READ(kind, data, i)
+        if c == 0x2C or c == 0xFF0C:
+            n += 1
+    return n
+
+
+cdef Py_ssize_t linked_len(str text, bint collapse) noexcept:
+    """html._linked_len: the text between each start marker and the next end marker with no
+    other marker between them, stripped (or whitespace-collapsed)."""
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i = 0, j, lo, hi, total = 0
+    cdef uint32_t c
+    if kind != PyUnicode_4BYTE_KIND:
+        return 0
+    while i < size:
+        c = PyUnicode_READ(kind, data, i)
+        if START <= c < END:
+            j = i + 1
+            while j < size and not is_marker(PyUnicode_READ(kind, data, j)):
+                j += 1
+            if j < size and PyUnicode_READ(kind, data, j) >= END:
+                if collapse:
+                    total += collapsed_len(text[i + 1 : j])
+                else:
+                    lo, hi = i + 1, j
+                    while lo < hi and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, lo)):
+                        lo += 1
+                    while hi > lo and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, hi - 1)):
+                        hi -= 1
+                    total += hi - lo
+                i = j + 1
+                continue
+        i += 1
+    return total

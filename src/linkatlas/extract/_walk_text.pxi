@@ -1,0 +1,305 @@
+# Included by _walk.pyx (one extension module): body text, input spaces, link contexts.
+
+# ---------------------------------------------------------------------------------------------
+# Body text: html.py's marker algorithm (collapse whitespace, re-join lone markers, read the
+# marker offsets, drop the markers) on code points.
+
+
+cdef inline bint is_marker(uint32_t c) noexcept:
+    return c >= START
+
+
+cdef Py_ssize_t marks_match(uint32_t *a, Py_ssize_t n, Py_ssize_t p) noexcept:
+    """Where the group of ``([M]+(?: [M]+)*)(?: |$)`` matched at p ends (-1: no match), with
+    the regex engine's greedy-then-backtrack choice; the caller consumes one space after it."""
+    cdef Py_ssize_t q, prev
+    if p >= n or not is_marker(a[p]):
+        return -1
+    q = p
+    while q < n and is_marker(a[q]):
+        q += 1
+    prev = -1
+    while q + 1 < n and a[q] == 32 and is_marker(a[q + 1]):
+        prev = q
+        q += 1
+        while q < n and is_marker(a[q]):
+            q += 1
+    if q == n or a[q] == 32:
+        return q
+    return prev  # the last repetition backs off; a space follows the one before it
+
+
+def body_text(LexborNode root, Py_ssize_t count):
+    """(buffer, starts, ends): html.py's ``_text`` from the raw marked text to the collapsed
+    buffer and each marked link's offsets in it (-1 where a marker is missing)."""
+    cdef str raw = node_text(root.node, False)
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(raw)
+    cdef int kind = PyUnicode_KIND(raw)
+    cdef void *data = PyUnicode_DATA(raw)
+    cdef uint32_t *a = <uint32_t *> malloc((size + 1) * sizeof(uint32_t))
+    cdef Py_ssize_t i, n, w, g, k, pos, code
+    cdef uint32_t c
+    cdef bint gap
+    cdef list starts = [-1] * count
+    cdef list ends = [-1] * count
+    if a == NULL:
+        raise MemoryError()
+    try:
+        # " ".join(raw.split())
+        n = 0
+        gap = False
+        for i in range(size):
+            c = PyUnicode_READ(kind, data, i)
+            if Py_UNICODE_ISSPACE(c):
+                gap = n > 0
+            else:
+                if gap:
+                    a[n] = 32
+                    n += 1
+                    gap = False
+                a[n] = c
+                n += 1
+        if count == 0:
+            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, n), starts, ends
+        # _LONE_MARKS.sub(_join_lone, ...): in place, the output never outgrows the input
+        i = w = 0
+        while i < n:
+            if a[i] == 32:
+                g = marks_match(a, n, i + 1)
+                if g >= 0:
+                    a[w] = 32
+                    w += 1
+                    for k in range(i + 1, g):
+                        if a[k] != 32:
+                            a[w] = a[k]
+                            w += 1
+                    i = g + 1 if g < n else g
+                    continue
+            a[w] = a[i]
+            w += 1
+            i += 1
+        n = w
+        # _LEADING_MARKS at the start
+        if n and a[0] > 0xFFFF:
+            g = marks_match(a, n, 0)
+            if g >= 0:
+                w = 0
+                for k in range(g):
+                    if a[k] != 32:
+                        a[w] = a[k]
+                        w += 1
+                i = g + 1 if g < n else g
+                while i < n:
+                    a[w] = a[i]
+                    w += 1
+                    i += 1
+                n = w
+        # the marker offsets, and the text without them
+        w = k = 0
+        for i in range(n):
+            c = a[i]
+            if is_marker(c):
+                pos = i - k
+                code = <Py_ssize_t> c
+                if code >= END:
+                    if code - END < count:
+                        ends[code - END] = pos
+                elif code - START < count:
+                    starts[code - START] = pos
+                k += 1
+            else:
+                a[w] = c
+                w += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, w), starts, ends
+    finally:
+        free(a)
+
+
+# ---------------------------------------------------------------------------------------------
+# html.py's _BLOCK_TAG.sub(" <", text): a space before every block-level start or end tag
+
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISALNUM(uint32_t ch)
+    object PyUnicode_New(Py_ssize_t size, uint32_t maxchar)
+    uint32_t PyUnicode_MAX_CHAR_VALUE(object s)
+    void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, uint32_t value)
+
+cdef extern from *:
+    """
+    #include <string.h>
+    /* html.py's _BLOCK_TAGS, lower case, by length; kept equal by set_block_tags. */
+    static const char *la_block_tags[] = {
+        "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table", "h1", "h2",
+        "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "nav", "aside", "main",
+        "blockquote", "pre", "figure", "figcaption", "form", "address", "option", "br", NULL};
+    static int la_is_block_tag(const char *word, size_t n) {
+        for (const char **t = la_block_tags; *t != NULL; t++) {
+            if (strlen(*t) == n && memcmp(*t, word, n) == 0) return 1;
+        }
+        return 0;
+    }
+    static const char *la_block_tag(int i) { return la_block_tags[i]; }
+    """
+    bint la_is_block_tag(const char *word, size_t n)
+    const char *la_block_tag(int i)
+
+
+def set_block_tags(words):
+    """Check that the compiled list of block tags is html.py's ``_BLOCK_TAGS``."""
+    cdef list mine = []
+    cdef int i = 0
+    while la_block_tag(i) != NULL:
+        mine.append(la_block_tag(i).decode("ascii"))
+        i += 1
+    if mine != list(words):
+        raise ImportError("extract._walk was built with other block tags than html.py's")
+
+
+cdef bint block_tag_at(int kind, void *data, Py_ssize_t size, Py_ssize_t i) noexcept:
+    """Whether ``<`` at i opens the regex ``<(?=/?(?:p|div|...)\\b)`` (case-insensitive
+    names): the run of word characters after ``<`` or ``</`` is exactly a block tag name."""
+    cdef Py_ssize_t j = i + 1, k
+    cdef uint32_t c
+    cdef char word[12]
+    if j < size and PyUnicode_READ(kind, data, j) == 47:  # '/'
+        j += 1
+    k = 0
+    while j < size:
+        c = PyUnicode_READ(kind, data, j)
+        if not (Py_UNICODE_ISALNUM(c) or c == 95):
+            break
+        if k >= 11 or c > 127:
+            return False
+        word[k] = <char> (c + 32 if 65 <= c <= 90 else c)
+        k += 1
+        j += 1
+    return k > 0 and la_is_block_tag(word, k)
+
+
+cdef extern from "Python.h":
+    object PyBytes_FromStringAndSize(const char *v, Py_ssize_t n)
+    char *PyBytes_AS_STRING(object b)
+
+
+cdef bint block_tag_bytes(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """block_tag_at on the UTF-8 encoding of the text (valid UTF-8; '<' at byte i)."""
+    cdef Py_ssize_t j = i + 1, k = 0
+    cdef uint32_t c
+    cdef char word[12]
+    if j < n and s[j] == 47:
+        j += 1
+    while j < n:
+        c = s[j]
+        if c >= 0x80:  # a non-ASCII character ends the name, or makes it no tag name
+            if c < 0xE0:
+                c = ((c & 0x1F) << 6) | (s[j + 1] & 0x3F)
+            elif c < 0xF0:
+                c = ((c & 0x0F) << 12) | ((s[j + 1] & 0x3F) << 6) | (s[j + 2] & 0x3F)
+            else:
+                c = (((c & 0x07) << 18) | ((s[j + 1] & 0x3F) << 12) | ((s[j + 2] & 0x3F) << 6)
+                     | (s[j + 3] & 0x3F))
+            if Py_UNICODE_ISALNUM(c):
+                return False
+            break
+        if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95):
+            break
+        if k >= 11:
+            return False
+        word[k] = <char> (c + 32 if 65 <= c <= 90 else c)
+        k += 1
+        j += 1
+    return k > 0 and la_is_block_tag(word, k)
+
+
+def spaced_utf8(str text):
+    """``_BLOCK_TAG.sub(" <", text)`` as the UTF-8 bytes selectolax parses for it, or None when
+    the text holds lone surrogates (selectolax drops them when it encodes; the caller then
+    uses the regex). The space before each block-level tag keeps "<p>one</p><p>two</p>" from
+    reading "onetwo"."""
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    cdef const unsigned char *src = <const unsigned char *> PyBytes_AS_STRING(raw)
+    cdef Py_ssize_t n = len(raw), i = 0, prev, at
+    cdef list where = []
+    cdef const unsigned char *found
+    while i < n:
+        found = <const unsigned char *> memchr(src + i, 60, n - i)
+        if found == NULL:
+            break
+        i = found - src
+        if block_tag_bytes(src, n, i):
+            where.append(i)
+        i += 1
+    if not where:
+        return raw
+    out = PyBytes_FromStringAndSize(NULL, n + len(where))
+    cdef char *dst = PyBytes_AS_STRING(out)
+    prev = 0
+    for at in where:
+        memcpy(dst, src + prev, at - prev)
+        dst += at - prev
+        dst[0] = 32
+        dst += 1
+        prev = at
+    memcpy(dst, src + prev, n - prev)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# html.py's link contexts: up to n characters each side, cut at a word, stripped
+
+
+cdef inline bint space_at(int kind, void *data, Py_ssize_t i) noexcept:
+    return PyUnicode_READ(kind, data, i) == 32
+
+
+cdef str stripped(str buffer, int kind, void *data, Py_ssize_t lo, Py_ssize_t hi):
+    while lo < hi and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, lo)):
+        lo += 1
+    while hi > lo and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, hi - 1)):
+        hi -= 1
+    return buffer[lo:hi]
+
+
+def contexts(str buffer, list starts, list ends, Py_ssize_t n):
+    """(befores, afters): each link's context in the buffer, as html.py's ``_emit`` cuts it
+    (empty where an offset is missing or n is 0)."""
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
+    cdef int kind = PyUnicode_KIND(buffer)
+    cdef void *data = PyUnicode_DATA(buffer)
+    cdef Py_ssize_t i, start, end, lo, hi, top, j, last
+    cdef list befores = [], afters = []
+    cdef bint found
+    for i in range(len(starts)):
+        start, end = starts[i], ends[i]
+        if start < 0 or end < 0 or n == 0:
+            befores.append("")
+            afters.append("")
+            continue
+        lo = start - n if start > n else 0
+        if lo > 0 and not space_at(kind, data, lo - 1):
+            for j in range(lo, start):  # drop the cut word
+                if space_at(kind, data, j):
+                    lo = j + 1
+                    break
+        befores.append(stripped(buffer, kind, data, lo, start))
+        hi = end + n
+        top = hi if hi < size else size
+        if hi < size and not space_at(kind, data, hi) and (top == end or not space_at(kind, data, top - 1)):
+            # cut the last word when a space is left inside the stripped text
+            lo, last = end, top
+            while lo < last and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, lo)):
+                lo += 1
+            while last > lo and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, last - 1)):
+                last -= 1
+            found = False
+            for j in range(last - 1, lo - 1, -1):
+                if space_at(kind, data, j):
+                    found = True
+                    top = j
+                    break
+        afters.append(stripped(buffer, kind, data, end, top))
+    return befores, afters
