@@ -24,9 +24,17 @@ class DisavowResult:
     existing_problems: tuple[Problem, ...] = ()
 
 
+# Far above Google's 2 MB: such a file is still checked (and its size reported), but a file this
+# big is not a disavow file and is refused before it is read into memory.
+MAX_READ_BYTES = 64 * 1024 * 1024
+
+
 def _read(path: str | Path, what: str) -> bytes:
     p = Path(path)
     try:
+        if p.is_file() and p.stat().st_size > MAX_READ_BYTES:
+            raise InputError(f"{p}: {p.stat().st_size:,} bytes is not a {what} "
+                             f"(Google accepts at most {_disavow.MAX_BYTES:,})")
         return p.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{p}: no such {what}") from None
