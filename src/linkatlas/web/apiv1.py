@@ -17,6 +17,7 @@ from linkatlas import api
 from linkatlas.audit.records import DomainFinding, LinkFinding
 from linkatlas.model import Authority, LinkSources, Placement, Profile, SourceCoverage
 from linkatlas.web import tables
+from linkatlas.web.cache import cached
 from linkatlas.web.schemas import (
     AnchorsOut,
     AuditOut,
@@ -63,16 +64,20 @@ def _page_info(v: tables.TableView[Any]) -> dict[str, Any]:
             "sort": v.sort, "order": v.order}
 
 
-def backlink_rows(db: Path, target: str, follow_only: bool, placement: str | None) -> list[Any]:
-    """The backlinks of a target, filtered by credit and placement."""
-    return api.backlinks(target, db=db, follow_only=follow_only, placement=placement)
+def _view(request: Request, table: str, target: str, follow_only: bool,
+          placement: str | None, query: tables.TableQuery) -> tables.TableView[Any]:
+    """A page of a table through the app's cache (the same entries the pages use)."""
+    return tables.cached_view(request.app.state, db_of(request), table,
+                              api.parse_target(target).value, follow_only, placement, query)
 
 
 @router.get("/targets/{target}/profile", response_model=Profile)
 def profile(request: Request, target: str,
             top: Annotated[int, Query(ge=1, le=100)] = 10) -> Profile:
     """The backlink profile of a target: counts, splits, anchors, authority bands, weeks."""
-    return api.profile(target, db=db_of(request), top=top)
+    db, tgt = db_of(request), api.parse_target(target).value
+    return cached(request.app.state, ("profile", tgt, top),
+                  lambda: api.profile(tgt, db=db, top=top))
 
 
 @router.get("/targets/{target}/backlinks", response_model=BacklinksOut)
@@ -80,11 +85,8 @@ def backlinks(request: Request, target: str, q: Q = "", sort: Sort = "first_seen
               order: Order = "desc", page: PageNo = 1, per_page: PerPage = 50,
               follow_only: Follow = False, placement: Placement | None = None) -> BacklinksOut:
     """Backlinks of a target, filtered, sorted and paginated."""
-    rows = backlink_rows(db_of(request), target, follow_only,
-                         placement.value if placement else None)
-    v = tables.view(rows, tables.TableQuery(q, sort, order, page, per_page),
-                    tables.BACKLINK_COLUMNS, ("source_url", "target_url", "anchor"),
-                    "first_seen")
+    v = _view(request, "backlinks", target, follow_only, placement.value if placement else None,
+              tables.TableQuery(q, sort, order, page, per_page))
     return BacklinksOut(items=v.items, **_page_info(v))
 
 
@@ -93,9 +95,8 @@ def refdomains(request: Request, target: str, q: Q = "", sort: Sort = "links",
                order: Order = "desc", page: PageNo = 1, per_page: PerPage = 50,
                follow_only: Follow = False) -> RefdomainsOut:
     """Referring domains of a target, filtered, sorted and paginated."""
-    rows = api.refdomains(target, db=db_of(request), follow_only=follow_only)
-    v = tables.view(rows, tables.TableQuery(q, sort, order, page, per_page),
-                    tables.REFDOMAIN_COLUMNS, ("domain", "top_anchor"), "links")
+    v = _view(request, "refdomains", target, follow_only, None,
+              tables.TableQuery(q, sort, order, page, per_page))
     return RefdomainsOut(items=v.items, **_page_info(v))
 
 
@@ -104,9 +105,8 @@ def anchors(request: Request, target: str, q: Q = "", sort: Sort = "links",
             order: Order = "desc", page: PageNo = 1, per_page: PerPage = 50,
             follow_only: Follow = False) -> AnchorsOut:
     """Anchor texts of a target, filtered, sorted and paginated."""
-    rows = api.anchors(target, db=db_of(request), follow_only=follow_only)
-    v = tables.view(rows, tables.TableQuery(q, sort, order, page, per_page),
-                    tables.ANCHOR_COLUMNS, ("anchor",), "links")
+    v = _view(request, "anchors", target, follow_only, None,
+              tables.TableQuery(q, sort, order, page, per_page))
     return AnchorsOut(items=v.items, **_page_info(v))
 
 
@@ -114,7 +114,8 @@ def anchors(request: Request, target: str, q: Q = "", sort: Sort = "links",
 def audit(request: Request, target: str,
           links_limit: Annotated[int, Query(ge=0, le=100_000)] = 500) -> AuditOut:
     """Link-spam findings with their evidence, per referring domain and per link."""
-    rep = api.audit(target, db=db_of(request))
+    db, tgt = db_of(request), api.parse_target(target).value
+    rep = cached(request.app.state, ("audit", tgt), lambda: api.audit(tgt, db=db))
     return AuditOut(target=rep.target, statement=rep.statement, bands=list(rep.bands),
                     brands=list(rep.brands), keywords=list(rep.keywords),
                     domains=[_typed(d) for d in rep.domains],

@@ -23,6 +23,7 @@ from linkatlas.api._owner import own_index
 from linkatlas.errors import InputError, LinkatlasError, StoreError
 from linkatlas.report import html as report_html
 from linkatlas.web import apiv1, pages
+from linkatlas.web.cache import ResultCache
 from linkatlas.web.config import WebConfig
 from linkatlas.web.jobs import JobQueue
 from linkatlas.web.kinds import register_builtin
@@ -68,6 +69,7 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.jobs = jobs
+    app.state.cache = ResultCache(size=16)
     app.state.templates = report_html.environment("linkatlas.web")
     app.add_middleware(SecurityHeaders)
     app.include_router(apiv1.router)

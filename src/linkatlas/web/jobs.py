@@ -85,6 +85,8 @@ class JobQueue:
         self._queue: queue.Queue[tuple[Job, pydantic.BaseModel] | None] = queue.Queue()
         self._history = history
         self._worker: threading.Thread | None = None
+        self._generation = 0
+        self._running = False
 
     def register(self, kind: JobKind) -> None:
         """Make a job kind available to ``submit`` (a later registration replaces one)."""
@@ -105,13 +107,18 @@ class JobQueue:
         with self._lock:
             job = Job(id=next(self._ids), kind=kind, params=model.model_dump(mode="json"))
             self._jobs[job.id] = job
-            while len(self._jobs) > self._history:
-                oldest = next(iter(self._jobs.values()))
-                if oldest.state in ("queued", "running"):
-                    break
-                self._jobs.popitem(last=False)
+            self._trim()
         self._queue.put((job, model))
         return job
+
+    def _trim(self) -> None:
+        """Forget the oldest finished jobs beyond ``history`` (never a queued or running one)."""
+        excess = len(self._jobs) - self._history
+        for old in [j.id for j in self._jobs.values() if j.state in ("done", "failed")]:
+            if excess <= 0:
+                break
+            del self._jobs[old]
+            excess -= 1
 
     def get(self, job_id: int) -> Job | None:
         """The job with this id, if still remembered."""
@@ -149,6 +156,12 @@ class JobQueue:
             threading.Event().wait(0.05)
         return False
 
+    @property
+    def generation(self) -> int | None:
+        """A number that changes whenever a job may have changed the index; None while a job
+        runs (results read then are not worth keeping)."""
+        return None if self._running else self._generation
+
     def _work(self) -> None:
         while True:
             item = self._queue.get()
@@ -159,6 +172,7 @@ class JobQueue:
 
     def _run(self, job: Job, params: pydantic.BaseModel) -> None:
         job.state, job.started = "running", _dt.datetime.now(_dt.UTC)
+        self._running = True
         try:
             result = self.kinds[job.kind].run(JobContext(self.db, self.config, job), params)
             job.result, job.state = dict(result), "done"
@@ -168,4 +182,8 @@ class JobQueue:
             log.exception("job %d (%s) failed", job.id, job.kind)
             job.error, job.state = "internal error (see the server log)", "failed"
         finally:
+            self._generation += 1
+            self._running = False
             job.finished = _dt.datetime.now(_dt.UTC)
+            with self._lock:
+                self._trim()

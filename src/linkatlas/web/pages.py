@@ -23,6 +23,7 @@ from linkatlas.errors import InputError
 from linkatlas.model import AnchorStat, Link, Placement, RefDomain
 from linkatlas.report import html as report_html
 from linkatlas.web import tables
+from linkatlas.web.cache import cached
 from linkatlas.web.kinds import report_file
 from linkatlas.web.security import check_token
 
@@ -31,13 +32,8 @@ router = APIRouter(include_in_schema=False)
 REPORT_CSP = ("default-src 'none'; style-src {hash}; img-src data:; form-action 'none'; "
               "frame-ancestors 'none'; base-uri 'none'")
 
-TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str, Any]] = {
-    "backlinks": (tables.BACKLINK_COLUMNS, ("source_url", "target_url", "anchor"),
-                  "first_seen", list[Link]),
-    "refdomains": (tables.REFDOMAIN_COLUMNS, ("domain", "top_anchor"), "links",
-                   list[RefDomain]),
-    "anchors": (tables.ANCHOR_COLUMNS, ("anchor",), "links", list[AnchorStat]),
-}
+MODELS: dict[str, Any] = {"backlinks": list[Link], "refdomains": list[RefDomain],
+                         "anchors": list[AnchorStat]}
 
 Q = Annotated[str, Query(max_length=500)]
 Order = Annotated[Literal["asc", "desc"], Query()]
@@ -90,21 +86,10 @@ def go(target: Annotated[str, Query(max_length=2000)]) -> RedirectResponse:
 @router.get("/t/{target}", response_class=HTMLResponse)
 def overview(request: Request, target: str) -> HTMLResponse:
     """A target's overview: counts and the profile's charts."""
-    prof = api.profile(_target(target), db=_db(request), top=10)
+    tgt, db = _target(target), _db(request)
+    prof = cached(request.app.state, ("profile", tgt, 10), lambda: api.profile(tgt, db=db))
     return render(request, "overview.html", target=prof.target.value, p=prof,
                   charts=report_html.profile_charts(prof), tab="overview")
-
-
-def _rows(request: Request, table: str, target: str, follow_only: bool,
-          placement: str | None) -> list[Any]:
-    db, tgt = _db(request), _target(target)
-    if table == "backlinks":
-        return api.backlinks(tgt, db=db, follow_only=follow_only, placement=placement or None)
-    if table == "refdomains":
-        return api.refdomains(tgt, db=db, follow_only=follow_only)
-    if table == "anchors":
-        return api.anchors(tgt, db=db, follow_only=follow_only)
-    raise HTTPException(404, "no such table")
 
 
 @router.get("/t/{target}/{table}.{fmt}")
@@ -112,19 +97,18 @@ def export(request: Request, target: str, table: str, fmt: str, q: Q = "", sort:
            order: Order = "desc", follow_only: bool = False,
            placement: Placement | None = None) -> Response:
     """Every filtered row of a table as formula-safe CSV or as JSON."""
-    if table not in TABLES or fmt not in ("csv", "json"):
+    if table not in MODELS or fmt not in ("csv", "json"):
         raise HTTPException(404, "no such export")
-    columns, text_columns, default_sort, model = TABLES[table]
-    rows = tables.filtered(_rows(request, table, target, follow_only,
-                                 placement.value if placement else None),
-                           tables.TableQuery(q, sort, order), columns, text_columns,
-                           default_sort)
+    columns = tables.TABLES[table][0]
+    rows = tables.cached_filtered(request.app.state, _db(request), table, _target(target),
+                                  follow_only, placement.value if placement else None,
+                                  tables.TableQuery(q, sort, order))
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", target)[:80]
     disposition = {"content-disposition": f'attachment; filename="{table}-{name}.{fmt}"'}
     if fmt == "csv":
         return Response(tables.to_csv(rows, columns), media_type="text/csv; charset=utf-8",
                         headers=disposition)
-    return Response(pydantic.TypeAdapter(model).dump_json(rows),
+    return Response(pydantic.TypeAdapter(MODELS[table]).dump_json(rows),
                     media_type="application/json", headers=disposition)
 
 
@@ -135,13 +119,12 @@ def table_page(request: Request, target: str, table: str, q: Q = "", sort: Q = "
     """Backlinks, referring domains or anchors: filter, sort, paginate, export."""
     if table in ("audit", "authority", "report"):
         return _special(request, target, table)
-    if table not in TABLES:
+    if table not in MODELS:
         raise HTTPException(404, f"no page {table!r}")
-    columns, text_columns, default_sort, _model = TABLES[table]
+    columns = tables.TABLES[table][0]
     place = placement.value if placement else None
-    v = tables.view(_rows(request, table, target, follow_only, place),
-                    tables.TableQuery(q, sort, order, page, per_page), columns, text_columns,
-                    default_sort)
+    v = tables.cached_view(request.app.state, _db(request), table, _target(target),
+                           follow_only, place, tables.TableQuery(q, sort, order, page, per_page))
     state = {"q": q, "sort": v.sort, "order": order, "per_page": per_page,
              "follow_only": follow_only, "placement": place}
     return render(request, f"{table}.html", target=_target(target), v=v, columns=columns,
@@ -152,7 +135,7 @@ def _special(request: Request, target: str, page: str) -> Response:
     tgt, db = _target(target), _db(request)
     if page == "audit":
         band = request.query_params.get("band", "")
-        rep = api.audit(tgt, db=db)
+        rep = cached(request.app.state, ("audit", tgt), lambda: api.audit(tgt, db=db))
         domains = [d for d in rep.domains if not band or d.band.value == band]
         return render(request, "audit.html", target=tgt, audit=rep, domains=domains,
                       band=band, bands=[b.value for b in Band], disavow_band=Band.DISAVOW,
@@ -169,8 +152,8 @@ def _special(request: Request, target: str, page: str) -> Response:
                 problem = str(exc)
         return render(request, "authority.html", target=tgt, graphs=graphs, graph=graph,
                       giver=giver or "", result=result, problem=problem, tab="authority")
-    text = api.report_html(tgt, db=db)
-    return HTMLResponse(text, headers={
+    data = cached(request.app.state, ("report", tgt), lambda: api.report_data(tgt, db=db))
+    return HTMLResponse(report_html.render(data), headers={
         "content-security-policy": REPORT_CSP.format(hash=report_html.style_hash())})
 
 
