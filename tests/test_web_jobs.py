@@ -117,3 +117,13 @@ def test_result_cache_keeps_until_the_generation_moves() -> None:
     cache.get("a", None, lambda: compute("a"))  # a job is running: not cached, not served
     cache.get("a", None, lambda: compute("a"))
     assert len(calls) == 7 and (cache.hits, cache.misses) == (1, 5)
+
+
+def test_result_cache_holds_a_bounded_number_of_records() -> None:
+    cache = ResultCache(size=10, max_rows=100)
+    big = cache.get("big", 0, lambda: list(range(80)), len)
+    assert cache.get("big", 0, lambda: [], len) is big
+    cache.get("small", 0, lambda: list(range(30)), len)  # 110 > 100: the oldest goes
+    assert cache.get("big", 0, lambda: ["again"], len) == ["again"]
+    huge = cache.get("huge", 0, lambda: list(range(500)), len)  # alone over budget: kept
+    assert cache.get("huge", 0, lambda: [], len) is huge

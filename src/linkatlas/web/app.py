@@ -69,7 +69,7 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.jobs = jobs
-    app.state.cache = ResultCache(size=16)
+    app.state.cache = ResultCache(size=16, max_rows=1_000_000)
     app.state.templates = report_html.environment("linkatlas.web")
     app.add_middleware(SecurityHeaders)
     app.include_router(apiv1.router)

@@ -140,10 +140,13 @@ def cached_filtered(state: Any, db: Path, table: str, target: str, follow_only: 
     table re-uses both the rows read from the index and their order."""
     columns, text_columns, default_sort = TABLES[table]
     base = (table, target, follow_only, placement)
-    rows = cached(state, base, lambda: table_rows(db, table, target, follow_only, placement))
+    rows = cached(state, base, lambda: table_rows(db, table, target, follow_only, placement),
+                  len)
     sort = query.sort if query.sort in columns else default_sort
+    # An ordering holds references to the cached records, not records: weigh it lightly.
     return cached(state, (*base, query.q.strip().casefold(), sort, query.order),
-                  lambda: filtered(rows, query, columns, text_columns, default_sort))
+                  lambda: filtered(rows, query, columns, text_columns, default_sort),
+                  lambda v: len(v) // 50)
 
 
 def cached_view(state: Any, db: Path, table: str, target: str, follow_only: bool,
