@@ -10,11 +10,9 @@ context, without visiting text nodes from Python.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import re
-import sys
 from types import ModuleType
 from typing import Any
 
@@ -25,6 +23,13 @@ from linkatlas.extract import placement as _placement
 from linkatlas.extract.charset import decode
 from linkatlas.extract.common import LinkMaker
 from linkatlas.extract.headers import HeaderInfo, header_info, page_nofollow_from_meta
+from linkatlas.extract.markers import LEADING_MARKS as _LEADING_MARKS
+from linkatlas.extract.markers import LONE_MARKS as _LONE_MARKS
+from linkatlas.extract.markers import join_lone as _join_lone
+from linkatlas.extract.markers import linked_len as _linked_len
+from linkatlas.extract.markers import max_depth as _max_depth
+from linkatlas.extract.markers import may_be_astral as _may_be_astral
+from linkatlas.extract.markers import merge_clones as _merge_clones
 from linkatlas.extract.text import (
     cap,
     cloudflare_emails,
@@ -86,8 +91,6 @@ _FLATTEN = re.compile(
     r"<(?!/?(?:a|area|link|meta|base|title|img|script|style|noscript|template|html|head|body)"
     r"[\s/>])/?[a-zA-Z][^>]*>"
 )
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())  # noqa: SIM905
 _ANCHOR_KINDS = (LinkKind.A, LinkKind.IMAGE, LinkKind.AREA)
 
 _compiled_walk: ModuleType | None
@@ -607,82 +610,3 @@ def _link_elements(tree: LexborHTMLParser, walk: ModuleType | None,
     if root is None:
         return [], None, None
     return walk.link_elements(tree, root)  # type: ignore[no-any-return]
-
-
-_WS_ANY = re.compile(r"\s+")
-# the space after a run of markers that follows a space (so "a <S> b" leaves one space)
-_LONE_MARKS = re.compile(" ([\U000f0000-\U0010ffff]+(?: [\U000f0000-\U0010ffff]+)*)(?: |$)")
-_LEADING_MARKS = re.compile("([\U000f0000-\U0010ffff]+(?: [\U000f0000-\U0010ffff]+)*)(?: |$)")
-
-
-def _join_lone(m: re.Match[str]) -> str:
-    return " " + m.group(1).replace(" ", "")
-
-
-# a marked link: its start marker, its text, its end marker
-_LINK_SPAN = re.compile("[\U000f0000-\U000fffff]([^\U000f0000-\U0010ffff]*)[\U00100000-\U0010ffff]")
-
-
-def _linked_len(text: str, collapse: bool) -> int:
-    """Characters of link text in an element's text, read between the link markers."""
-    if not _may_be_astral(text):
-        return 0
-    spans = _LINK_SPAN.findall(text)
-    if collapse:
-        return sum(len(" ".join(span.split())) for span in spans)
-    return sum(len(span.strip()) for span in spans)
-
-
-def _max_depth(text: str) -> int:
-    """A rough maximum element nesting depth of an HTML string (end tags close one level)."""
-    depth = deepest = 0
-    for m in _TAG.finditer(text):
-        if m.group(1):
-            depth = max(0, depth - 1)
-        elif m.group(2).lower() not in _VOID:
-            depth += 1
-            deepest = max(deepest, depth)
-    return deepest
-
-
-def _merge_clones(pending: list[_Pending], buffer: str, source: str) -> set[int]:
-    """Re-join an anchor the HTML tree builder split into clones, and return the ids of the
-    clones dropped. ``<p><a href=x>one<ul><li>two</ul></a>`` becomes three ``<a>`` elements in
-    the DOM (the "adoption agency" rule) though the author wrote one link, as Common Crawl's
-    extractor and backlink tools count it. A run of adjacent links with the same attributes and
-    nothing but whitespace between them is merged only when the page source holds fewer copies
-    of that href than the DOM has links with it."""
-    dropped: set[int] = set()
-    # most pages have no two adjacent links with the same attributes: skip the counting
-    if not any(a.attrs == b.attrs for a, b in itertools.pairwise(pending)):
-        return dropped
-    dom_count: dict[str, int] = {}
-    for item in pending:
-        href = item.attrs.get("href") or ""
-        dom_count[href] = dom_count.get(href, 0) + 1
-    i = 0
-    while i < len(pending) - 1:
-        first = pending[i]
-        href = first.attrs.get("href") or ""
-        j = i + 1
-        while (j < len(pending) and pending[j].attrs == first.attrs
-               and pending[j - 1].end >= 0 and pending[j].start >= 0
-               and not buffer[pending[j - 1].end : pending[j].start].strip()):
-            j += 1
-        if j - i > 1 and href:
-            excess = dom_count[href] - source.count(href)
-            if 0 < excess < dom_count[href]:
-                last = pending[min(j - 1, i + excess)]
-                first.end = last.end
-                for k in range(i + 1, min(j, i + excess + 1)):
-                    dropped.add(id(pending[k]))
-                dom_count[href] -= min(j - 1 - i, excess)
-        i = j
-    return dropped
-_UCS4_BYTES = sys.getsizeof("\U00010000" * 64) - sys.getsizeof("\U00010000" * 63)
-
-
-def _may_be_astral(text: str) -> bool:
-    """Whether a string may hold characters above U+FFFF (CPython stores such strings with four
-    bytes per character; checking the size avoids a regex scan of every page)."""
-    return len(text) < 64 or sys.getsizeof(text) >= _UCS4_BYTES * len(text)
