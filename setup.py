@@ -62,6 +62,8 @@ def extensions() -> list[Extension]:
     ext = Extension(
         "linkatlas.extract._walk",
         ["src/linkatlas/extract/_walk.pyx"],
+        depends=sorted(str(p.relative_to(ROOT))
+                       for p in (ROOT / "src/linkatlas/extract").glob("_walk_*.pxi")),
         include_dirs=[str(lexbor_headers())],
         extra_compile_args=["-O2", "-Wno-unused-function", "-Wno-unused-variable"],
     )
