@@ -44,7 +44,7 @@ def serve(
                         "jobs (testing and demos; repeatable).", hidden=True)] = None,
 ) -> None:
     """Serve the dashboard and the JSON API; this process owns the index and runs the jobs."""
-    err.print(f"linkatlas: serving on http://{host}:{port}/ (Ctrl-C stops)")
+    err.print(f"linkatlas: starting the server on http://{host}:{port}/ (Ctrl-C stops)")
     from linkatlas import web  # here, so other commands do not pay for loading FastAPI
 
     web.serve(db=db, host=host, port=port, token=token, allow_net=allow_net or (),

@@ -9,14 +9,18 @@ with uvicorn. Modules: ``app`` (factory, error pages, static files), ``pages`` (
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from linkatlas import settings as _settings
+from linkatlas.api import own_index
 from linkatlas.errors import InputError
 from linkatlas.web.app import create_app
 from linkatlas.web.config import WebConfig
 from linkatlas.web.jobs import Job, JobContext, JobKind, JobQueue
+
+log = logging.getLogger("linkatlas.web")
 
 __all__ = ["Job", "JobContext", "JobKind", "JobQueue", "WebConfig", "create_app", "serve"]
 
@@ -47,5 +51,10 @@ def serve(
                        allow_net=tuple(allow_net), address_map=address_map,
                        files_dir=files_dir,
                        reports_dir=Path(reports) if reports is not None else None)
-    uvicorn.run(create_app(config), host=host, port=port, log_level=log_level,
-                server_header=False)
+    if not config.db.exists():
+        log.warning("no index at %s: serving a new, empty one", config.db)
+    # Opened here first, so a locked or unreadable index is one clear error before uvicorn
+    # starts; the app's lifespan joins the same owner.
+    with own_index(config.db):
+        uvicorn.run(create_app(config), host=host, port=port, log_level=log_level,
+                    server_header=False)
