@@ -34,6 +34,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_body_bytes", 10 * 1024 * 1024, int, "Bytes of a page body read for extraction."),
     Setting("web_token", "", str,
             "API token for the write endpoints of 'linkatlas serve' (empty: writes disabled)."),
+    Setting("public_url", "", str,
+            "Public base URL of 'linkatlas serve' for emailed links (empty: its own address)."),
+    Setting("quick_secret", "", str,
+            "Secret signing the quick-report form's CSRF tokens (empty: random per process)."),
+    Setting("quick_per_ip_hour", 10, int, "Quick reports one client address may ask per hour."),
+    Setting("quick_per_email_day", 3, int, "Quick reports one email address may ask per day."),
+    Setting("quick_per_site_day", 5, int, "Quick reports of one website per day."),
+    Setting("quick_max_pages", 30, int, "Pages a quick report crawls of the website."),
+    Setting("quick_max_depth", 2, int, "Link depth a quick report crawls from the home page."),
+    Setting("smtp_host", "", str, "SMTP relay for quick-report emails (empty: mail off)."),
+    Setting("smtp_port", 25, int, "Port of the SMTP relay."),
+    Setting("smtp_from", "linkatlas@localhost", str, "Sender address of quick-report emails."),
+    Setting("smtp_starttls", False, bool, "Upgrade the SMTP connection with STARTTLS."),
+    Setting("smtp_user", "", str, "SMTP login name (empty: no login)."),
+    Setting("smtp_password", "", str, "SMTP password (LINKATLAS_SMTP_PASSWORD)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -19,10 +19,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from linkatlas import settings as _settings
 from linkatlas.api._owner import own_index
 from linkatlas.errors import InputError, LinkatlasError, StoreError
 from linkatlas.report import html as report_html
-from linkatlas.web import apiv1, pages
+from linkatlas.web import apiv1, pages, quick
 from linkatlas.web.cache import ResultCache
 from linkatlas.web.config import WebConfig
 from linkatlas.web.jobs import JobQueue
@@ -74,6 +75,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.include_router(apiv1.router)
     app.include_router(pages.router)
+    quick.install(app, config.quick or quick.QuickConfig.from_settings(_settings.load()))
 
     @app.exception_handler(LinkatlasError)
     async def linkatlas_error(request: Request, exc: LinkatlasError) -> Response:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from linkatlas.web.quick import QuickConfig
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -22,3 +26,4 @@ class WebConfig:
     files_dir: Path | None = None
     reports_dir: Path | None = None
     start_worker: bool = True
+    quick: QuickConfig | None = None  # the public form's settings (None: from the settings)
