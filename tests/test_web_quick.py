@@ -102,6 +102,10 @@ def test_forgery_checks(client: tuple[TestClient, Any]) -> None:
     cross = _post(tc, token, **{"sec-fetch-site": "cross-site"})
     assert cross.status_code == 403 and "Sec-Fetch-Site" in cross.text
     assert _post(tc, "", origin="https://atlas.example.org").status_code == 403
+    # "Origin: null" (a no-referrer policy) passes only with Sec-Fetch-Site: same-origin.
+    assert _post(tc, token, origin="null").status_code == 403
+    assert _post(tc, token, origin="null", **{"sec-fetch-site": "none"}).status_code == 403
+    assert tc.get("/quick").headers["referrer-policy"] == "same-origin"
     assert _post(tc, token.replace(".", "x.", 1)).status_code == 403
     tc.cookies.set("quick_csrf", "not-the-nonce", path="/quick")
     assert _post(tc, token).status_code == 403

@@ -39,6 +39,8 @@ Q = Annotated[str, Query(max_length=500)]
 Order = Annotated[Literal["asc", "desc"], Query()]
 PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
 PerPage = Annotated[int, Query(ge=1, le=tables.MAX_PER_PAGE)]
+# The filter form's "any placement" option sends ``placement=``: blank means no filter.
+Place = Annotated[Placement | None, pydantic.BeforeValidator(lambda v: v or None), Query()]
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -95,7 +97,7 @@ def overview(request: Request, target: str) -> HTMLResponse:
 @router.get("/t/{target}/{table}.{fmt}")
 def export(request: Request, target: str, table: str, fmt: str, q: Q = "", sort: Q = "",
            order: Order = "desc", follow_only: bool = False,
-           placement: Placement | None = None) -> Response:
+           placement: Place = None) -> Response:
     """Every filtered row of a table as formula-safe CSV or as JSON."""
     if table not in MODELS or fmt not in ("csv", "json"):
         raise HTTPException(404, "no such export")
@@ -115,7 +117,7 @@ def export(request: Request, target: str, table: str, fmt: str, q: Q = "", sort:
 @router.get("/t/{target}/{table}", response_class=HTMLResponse)
 def table_page(request: Request, target: str, table: str, q: Q = "", sort: Q = "",
                order: Order = "desc", page: PageNo = 1, per_page: PerPage = 50,
-               follow_only: bool = False, placement: Placement | None = None) -> Response:
+               follow_only: bool = False, placement: Place = None) -> Response:
     """Backlinks, referring domains or anchors: filter, sort, paginate, export."""
     if table in ("audit", "authority", "report"):
         return _special(request, target, table)

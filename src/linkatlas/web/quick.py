@@ -159,6 +159,9 @@ def _form(request: Request, status: int = 200, *, error: str = "", website: str 
                                         website=website, email=email, config=state.config),
                         status_code=status, headers=headers)
     page.headers["cache-control"] = "no-store"
+    # Under the site-wide no-referrer policy the browser would send "Origin: null" with the
+    # form; same-origin lets it name our origin to us, and still to nobody else.
+    page.headers["referrer-policy"] = "same-origin"
     page.set_cookie(csrf.COOKIE, nonce, httponly=True, samesite="strict", path="/quick",
                     secure=request.url.scheme == "https" or
                     state.config.public_url.startswith("https:"))
@@ -184,13 +187,17 @@ def quick_submit(request: Request, website: Annotated[str, Form(max_length=2000)
     """Check everything, rate-limit, queue the job, thank the person."""
     state = _state(request)
     origin = request.headers.get("origin")
-    if origin is not None and origin.lower() != own_origin(request, state.config):
-        return _forbidden(request, "this form only accepts submissions from its own page "
-                                   "(the Origin header names another site)")
     fetch_site = request.headers.get("sec-fetch-site")
     if fetch_site is not None and fetch_site.lower() not in SAFE_FETCH_SITES:
         return _forbidden(request, "this form only accepts submissions from its own page "
                                    f"(Sec-Fetch-Site: {fetch_site[:40]})")
+    # "null" is what a browser sends under a no-referrer policy (a privacy setting can force
+    # it); it names no other site, so it passes only when Sec-Fetch-Site says same-origin.
+    null_ok = origin == "null" and (fetch_site or "").lower() == "same-origin"
+    if origin is not None and not null_ok and origin.lower() != own_origin(request,
+                                                                           state.config):
+        return _forbidden(request, "this form only accepts submissions from its own page "
+                                   "(the Origin header names another site)")
     if not csrf.valid(state.secret, request.cookies.get(csrf.COOKIE, ""), csrf_token):
         return _forbidden(request, "the form expired or was not sent from this site: "
                                    "reload the form and send it again")
