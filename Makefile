@@ -8,7 +8,7 @@ DEMO_DIR ?= out/demo
 # bench/profile.py index sizes (1M, 3M, 10M, 30M, 100M); the default finishes in minutes
 PROFILE_SIZES ?= 1M,3M
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test lint bench docs clean browser
 
 WALK := $(wildcard src/linkatlas/extract/_walk*.pyx src/linkatlas/extract/_walk*.pxi)
 
@@ -23,15 +23,29 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,bench,frames,web]'
 	touch $(BENCH_STAMP)
 
+# The demo ends serving the dashboard until Ctrl-C; DEMO_SERVE=0 makes it exit instead.
+DEMO_SERVE ?= 1
+DEMO_PORT ?= 8000
 demo: $(STAMP)
-	$(BIN)/python -m linkatlas demo --dir $(DEMO_DIR)
+	$(BIN)/python -m linkatlas demo --dir $(DEMO_DIR) \
+	  $(if $(filter 0 no false,$(DEMO_SERVE)),--no-serve,--serve --port $(DEMO_PORT))
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
-test: $(STAMP) lint
+# The browser tests drive Debian's chromium: installed when missing and we are root (CI);
+# otherwise they skip and say why.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null && \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; }; } || \
+	  echo "chromium is not installed (needs root and apt): the browser tests will skip"
+
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest -q
 
 bench: $(BENCH_STAMP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -29,6 +30,11 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the generated sample web.")] = 7,
     live: Annotated[bool, typer.Option(help="Also serve the sample web on loopback and crawl "
                                        "it.")] = True,
+    serve: Annotated[bool, typer.Option(help="End by serving the dashboard on the demo index "
+                                        "until Ctrl-C ('make demo' does; DEMO_SERVE=0 "
+                                        "stops it).")] = False,
+    port: Annotated[int, typer.Option(help="Port of the dashboard (--serve); a busy one is "
+                                      "replaced by a free one.", min=1, max=65535)] = 8000,
 ) -> None:
     """Build the sample web, ingest it as a WARC, crawl it live, print a backlink profile."""
     with Progress(SpinnerColumn(), TextColumn("[bold]crawling the sample web[/bold] "
@@ -53,6 +59,30 @@ def demo(
     out.print(
         f"\nTry: linkatlas backlinks {result.profile.target.value} --db {result.db} --limit 20"
     )
+    if serve:
+        _serve_dashboard(result.db, result.profile.target.value, port)
+
+
+def _free_port(preferred: int) -> int:
+    """``preferred`` when nothing listens there on 127.0.0.1, else a free port."""
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", preferred))
+        except OSError:
+            s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _serve_dashboard(db: Path, target: str, preferred: int) -> None:
+    """Serve the dashboard on the demo index until Ctrl-C, after printing its address."""
+    from linkatlas import web  # here, so the demo without --serve does not load FastAPI
+
+    port = _free_port(preferred)
+    out.print(f"\nDashboard: [bold]http://127.0.0.1:{port}/t/{target}[/bold] "
+              "(Ctrl-C stops it)", soft_wrap=True)
+    sys.stdout.flush()
+    web.serve(db=db, host="127.0.0.1", port=port, log_level="warning")
 
 
 @app.command("settings", rich_help_panel="Other")
