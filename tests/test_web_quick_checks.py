@@ -122,3 +122,29 @@ def test_token_buckets_forget_least_recent_keys() -> None:
     assert limiter.retry_after("c") == 60
     assert limiter.retry_after("a") == 0  # forgotten: starts full
     assert RateLimiter("off", Rate(0, 60.0)).retry_after("a") == 0
+
+
+def test_token_buckets_hold_under_concurrent_requests() -> None:
+    """Requests checked at once (the form runs in a thread pool) never spend more than the
+    bucket holds: the check and the take are one step."""
+    import threading
+    import time
+
+    def slow_clock() -> float:
+        time.sleep(0.002)  # lets other threads run between a check and its take
+        return 0.0
+
+    limiter = RateLimiter("website", Rate(5, 86400.0), clock=slow_clock)
+    passed: list[bool] = []
+    start = threading.Barrier(20)
+
+    def ask() -> None:
+        start.wait()
+        passed.append(check_all([(limiter, "x.com")]) is None)
+
+    threads = [threading.Thread(target=ask) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert passed.count(True) == 5

@@ -65,15 +65,21 @@ class RateLimiter:
                 self._buckets.popitem(last=False)
 
 
+# Checking every bucket and taking from each is one step: two requests handled at once (the
+# form runs in FastAPI's thread pool) could otherwise both see the last token and both take it.
+_CHECK = threading.Lock()
+
+
 def check_all(limits: list[tuple[RateLimiter, str]]) -> tuple[str, int] | None:
-    """The first limit a request exceeds and its wait in seconds, or None; when none is
-    exceeded, one request is taken from every bucket (all or nothing)."""
-    worst: tuple[str, int] | None = None
-    for limiter, key in limits:
-        wait = limiter.retry_after(key)
-        if wait and (worst is None or wait > worst[1]):
-            worst = (limiter.name, wait)
-    if worst is None:
+    """The limit a request exceeds with the longest wait (seconds), or None; when none is
+    exceeded, one request is taken from every bucket (all or nothing, atomically)."""
+    with _CHECK:
+        worst: tuple[str, int] | None = None
         for limiter, key in limits:
-            limiter.take(key)
-    return worst
+            wait = limiter.retry_after(key)
+            if wait and (worst is None or wait > worst[1]):
+                worst = (limiter.name, wait)
+        if worst is None:
+            for limiter, key in limits:
+                limiter.take(key)
+        return worst
