@@ -32,6 +32,12 @@ def collect(
 
 def merge_clones(pending: list[Any], buffer: str, source: str) -> set[int]: ...
 
+def configure_records(
+    link_type: type, field_names: tuple[str, ...],
+    host_and_domain: Callable[[str], tuple[str, str]],
+    rel_flags: Callable[[str], tuple[str, bool, bool, bool]],
+) -> None: ...
+
 def emit(
     items: list[Any], pending: type, befores: list[str], afters: list[str],
     make: Callable[..., Any], builder: Any, unknown: Placement,

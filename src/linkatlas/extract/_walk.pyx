@@ -280,3 +280,4 @@ cdef void stats_str(Stats *st, str text) noexcept:
 include "_walk_loops.pxi"
 include "_walk_text.pxi"
 include "_walk_place.pxi"
+include "_walk_records.pxi"

@@ -178,26 +178,3 @@ def merge_clones(list pending, str buffer, str source):
                 dom_count[href] -= min(j - 1 - i, excess)
         i = j
     return dropped
-
-
-def emit(list items, pending, list befores, list afters, make, builder, unknown):
-    """html.py's ``_emit`` loop, compiled: every link record in document order (head links
-    through ``builder.add``); returns (internal links, body links)."""
-    cdef list links = builder.links
-    cdef dict seen = builder.seen
-    cdef Py_ssize_t j = 0, internal = 0
-    for item in items:
-        if type(item) is not pending:
-            builder.add(*item)
-            continue
-        target, kind, anchor = item.target, item.kind, item.anchor
-        key = (target, kind, anchor)
-        occurrence = seen.get(key, 0)
-        seen[key] = occurrence + 1
-        link = make(target, kind, anchor, item.rel, item.place or unknown, befores[j],
-                    afters[j], len(links), occurrence)
-        j += 1
-        links.append(link)
-        if link.internal:
-            internal += 1
-    return internal, j

@@ -10,6 +10,7 @@ context, without visiting text nodes from Python.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -21,7 +22,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from linkatlas import urls
 from linkatlas.extract import placement as _placement
 from linkatlas.extract.charset import decode
-from linkatlas.extract.common import LinkMaker
+from linkatlas.extract.common import LinkMaker, rel_flags
 from linkatlas.extract.headers import HeaderInfo, header_info, page_nofollow_from_meta
 from linkatlas.extract.markers import LEADING_MARKS as _LEADING_MARKS
 from linkatlas.extract.markers import LONE_MARKS as _LONE_MARKS
@@ -107,6 +108,8 @@ else:
         Placement.CONTENT, Placement.NAVIGATION, Placement.HEADER, Placement.FOOTER,
         Placement.SIDEBAR, Placement.COMMENT, Placement.UNKNOWN])
     _compiled_walk.set_block_tags(_BLOCK_TAGS)
+    _compiled_walk.configure_records(Link, tuple(f.name for f in dataclasses.fields(Link)),
+                                     urls.host_and_domain, rel_flags)
 
 PURE_ENV = "LINKATLAS_PURE_EXTRACT"  # set to 1 to force the pure-Python path
 

@@ -1,0 +1,132 @@
+# Included by _walk.pyx (one extension module): Link records built in C.
+#
+# ``Link`` is a slots dataclass; its generated keyword ``__init__`` costs about 1.3 us a record,
+# more than the rest of a link's compiled work. ``new_link`` allocates the object through its
+# type and stores the 23 values straight into the slots, at the offsets the class's own member
+# descriptors give (``PyMemberDef.offset``, the same place ``__init__`` writes to). The record
+# is the same object ``__init__`` would build (no __post_init__, no validation in Link); the
+# tests compare every field of every link with the pure-Python path.
+
+from cpython.ref cimport PyObject
+
+cdef extern from *:
+    """
+    #include "structmember.h"
+    /* The slot offset of a __slots__ member descriptor, -1 for anything else. */
+    static Py_ssize_t la_member_offset(PyObject *descr) {
+        PyMemberDef *member;
+        if (Py_TYPE(descr) != &PyMemberDescr_Type) return -1;
+        member = ((PyMemberDescrObject *) descr)->d_member;
+        if (member->type != T_OBJECT_EX || (member->flags & READONLY)) return -1;
+        return member->offset;
+    }
+    /* A new instance of type with values[i] stored (new references) at offsets[i]. */
+    static PyObject *la_new_record(PyTypeObject *type, const Py_ssize_t *offsets,
+                                   PyObject *const *values, Py_ssize_t n) {
+        Py_ssize_t i;
+        PyObject *obj = type->tp_alloc(type, 0);
+        if (obj == NULL) return NULL;
+        for (i = 0; i < n; i++) {
+            Py_INCREF(values[i]);
+            *(PyObject **) ((char *) obj + offsets[i]) = values[i];
+        }
+        return obj;
+    }
+    """
+    Py_ssize_t la_member_offset(PyObject *descr)
+    object la_new_record(type cls, const Py_ssize_t *offsets, PyObject **values, Py_ssize_t n)
+
+# The fields of model.Link in the order new_link takes them; configure_records checks that the
+# class has exactly these (a model change fails at import, not with half-filled records).
+LINK_FIELDS = (
+    "source_url", "target_url", "source_host", "source_domain", "target_host", "target_domain",
+    "anchor", "kind", "rel", "nofollow", "sponsored", "ugc", "passes_credit", "internal",
+    "placement", "context_before", "context_after", "position", "occurrence", "first_seen",
+    "last_seen", "via", "observed_in",
+)
+DEF N_LINK_FIELDS = 23
+cdef Py_ssize_t _link_offsets[N_LINK_FIELDS]
+cdef type _link_type = None
+_host_and_domain = None
+_rel_flags = None
+
+
+def configure_records(type link_type, tuple field_names, host_and_domain, rel_flags):
+    """Bind ``model.Link`` (its dataclass field names in order) and the helpers a record needs
+    (``urls.host_and_domain``, ``common.rel_flags``)."""
+    global _link_type, _host_and_domain, _rel_flags
+    if sorted(field_names) != sorted(LINK_FIELDS) or len(LINK_FIELDS) != N_LINK_FIELDS:
+        raise TypeError(f"Link fields changed: {field_names} (the compiled walk knows "
+                        f"{LINK_FIELDS}); update _walk_records.pxi")
+    cdef Py_ssize_t i, offset
+    for i, name in enumerate(LINK_FIELDS):
+        descr = link_type.__dict__.get(name)
+        offset = la_member_offset(<PyObject *> descr) if descr is not None else -1
+        if offset < 0:
+            raise TypeError(f"Link.{name} is not a writable __slots__ member")
+        _link_offsets[i] = offset
+    _link_type = link_type
+    _host_and_domain = host_and_domain
+    _rel_flags = rel_flags
+
+
+cdef object new_link(list values):
+    cdef PyObject *ptrs[N_LINK_FIELDS]
+    cdef Py_ssize_t i
+    for i in range(N_LINK_FIELDS):
+        ptrs[i] = <PyObject *> values[i]
+    return la_new_record(_link_type, _link_offsets, ptrs, N_LINK_FIELDS)
+
+
+def emit(list items, pending, list befores, list afters, make, builder, unknown):
+    """html.py's ``_emit`` loop, compiled: every link record in document order (head links
+    through ``builder.add``), built as ``make`` (a ``common.LinkMaker``) would build it;
+    returns (internal links, body links)."""
+    cdef list links = builder.links
+    cdef dict seen = builder.seen
+    cdef Py_ssize_t j = 0, internal = 0
+    cdef list values = [None] * N_LINK_FIELDS
+    cdef bint page_nofollow = make.page_nofollow
+    cdef bint blocked
+    no_rel = ("", False, False, False)
+    s_domain = make._domain
+    values[0] = make._source
+    values[2] = make._host
+    values[3] = s_domain
+    values[19] = values[20] = make._seen
+    values[21] = make._via
+    values[22] = make._observed_in
+    for item in items:
+        if type(item) is not pending:
+            builder.add(*item)
+            continue
+        target, kind, anchor = item.target, item.kind, item.anchor
+        key = (target, kind, anchor)
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        t_host, t_domain = _host_and_domain(target)
+        rel = item.rel
+        rel_norm, nofollow, sponsored, ugc = _rel_flags(rel) if rel else no_rel
+        blocked = nofollow or sponsored or ugc or page_nofollow
+        is_internal = s_domain == t_domain
+        values[1] = target
+        values[4] = t_host
+        values[5] = t_domain
+        values[6] = anchor
+        values[7] = kind
+        values[8] = rel_norm
+        values[9] = nofollow
+        values[10] = sponsored
+        values[11] = ugc
+        values[12] = not blocked
+        values[13] = is_internal
+        values[14] = item.place or unknown
+        values[15] = befores[j]
+        values[16] = afters[j]
+        values[17] = len(links)
+        values[18] = occurrence
+        links.append(new_link(values))
+        j += 1
+        if is_internal:
+            internal += 1
+    return internal, j
