@@ -12,7 +12,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from conftest import fixture_path
-from linkatlas import api
+from linkatlas import api, urls
 from linkatlas.audit import disavow as d
 from linkatlas.cli import app
 from linkatlas.errors import InputError
@@ -122,7 +122,12 @@ def test_generate_from_the_audit_of_the_sample_web(tmp_path: Path) -> None:
     parsed = d.parse(text)
     assert parsed.problems == ()
     assert parsed.domains() == wanted - {"coffee-tips-daily.example"}
-    assert parsed.urls() == {"https://spam.example/page"}
+    # The forum is capped at review as a site; its disavow-candidate links are URL lines.
+    pages = {f.source_url for f in report.links
+             if f.band.value == "disavow candidate" and f.source_domain not in wanted}
+    assert pages and {urls.host_and_domain(u)[1] for u in pages} == {"roastersforum.example"}
+    assert parsed.urls() == {"https://spam.example/page"} | pages
+    assert "# audit: forum or comment link with optimised anchor\n" in text
     assert "# audit: link network\n" in text
     assert "# found by hand\nhttps://spam.example/page\n" in text
     again = runner.invoke(app, ["disavow", "generate", "beancraft.example", "-o",
@@ -131,6 +136,35 @@ def test_generate_from_the_audit_of_the_sample_web(tmp_path: Path) -> None:
     assert again.exit_code == 0 and (tmp_path / "again.txt").read_text(encoding="utf-8") == text
     assert runner.invoke(app, ["disavow", "diff", str(out), str(tmp_path / "again.txt")]
                          ).exit_code == 0
+
+
+def test_audit_candidates_list_links_of_domains_not_listed_whole() -> None:
+    from linkatlas.audit.records import Band, Category, DomainFinding, LinkFinding
+
+    def dom(name: str, band: Band, cat: Category | None) -> DomainFinding:
+        return DomainFinding(name, 2, 2, 70.0, band, cat, (), (), (), "")
+
+    def link(url: str, band: Band, cat: Category | None) -> LinkFinding:
+        return LinkFinding(url, "https://t.example/", urls.host_and_domain(url)[1], "a",
+                           "content", "", True, 70.0, band, cat, (), ())
+
+    forum = Category.FORUM
+    domains = [dom("net.example", Band.DISAVOW, Category.NETWORK),
+               dom("forum.example", Band.REVIEW, forum), dom("ok.example", Band.OK, None)]
+    links = [link("https://net.example/a", Band.DISAVOW, Category.NETWORK),  # domain line
+             link("https://forum.example/t/2", Band.DISAVOW, forum),
+             link("https://forum.example/t/1", Band.DISAVOW, forum),
+             link("https://forum.example/t/1", Band.DISAVOW, forum),  # same page, one line
+             link("https://forum.example/t/3", Band.REVIEW, forum),
+             link("https://ok.example/x", Band.OK, None)]
+    reason = f"audit: {forum.value}"
+    assert api.audit_candidates(domains, links) == [
+        ("net.example", "audit: link network"),
+        ("https://forum.example/t/1", reason), ("https://forum.example/t/2", reason)]
+    assert api.audit_candidates(domains) == [("net.example", "audit: link network")]
+    kept = api.disavow_generate("t.example", candidates=api.audit_candidates(domains, links),
+                                keep=["forum.example"])
+    assert [e.value for e in kept.entries] == ["net.example"]
 
 
 def test_usage_errors_are_one_clean_message(tmp_path: Path) -> None:

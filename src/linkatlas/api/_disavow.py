@@ -9,7 +9,7 @@ from pathlib import Path
 from linkatlas.api._audit import audit
 from linkatlas.audit import disavow as _disavow
 from linkatlas.audit.disavow import DisavowDiff, DisavowEntry, DisavowFile, Problem
-from linkatlas.audit.records import Band, DomainFinding
+from linkatlas.audit.records import Band, Category, DomainFinding, LinkFinding
 from linkatlas.errors import InputError
 
 
@@ -91,12 +91,25 @@ def disavow_generate(
     )
 
 
-def audit_candidates(domains: Iterable[DomainFinding]) -> list[tuple[str, str]]:
-    """(domain, reason) of every referring domain the audit banded a disavow candidate."""
-    return [
-        (d.domain, f"audit: {d.category.value}" if d.category else "audit: disavow candidate")
-        for d in domains if d.band is Band.DISAVOW
-    ]
+def _reason(category: Category | None) -> str:
+    return f"audit: {category.value}" if category else "audit: disavow candidate"
+
+
+def audit_candidates(
+    domains: Iterable[DomainFinding], links: Iterable[LinkFinding] = ()
+) -> list[tuple[str, str]]:
+    """(name, reason) of every referring domain the audit banded a disavow candidate, then the
+    linking page (a URL line) of every disavow-candidate link whose domain is not one: a forum
+    is capped at review as a site, but its spammed threads are still worth listing."""
+    domains = list(domains)
+    out = [(d.domain, _reason(d.category)) for d in domains if d.band is Band.DISAVOW]
+    whole = {d.domain for d in domains if d.band is Band.DISAVOW}
+    pages: dict[str, str] = {}
+    for link in links:
+        if link.band is Band.DISAVOW and link.source_domain not in whole:
+            pages.setdefault(link.source_url, _reason(link.category))
+    out.extend(sorted(pages.items()))
+    return out
 
 
 def disavow_from_audit(
@@ -108,7 +121,9 @@ def disavow_from_audit(
     spam_list: str | Path | None = None,
     brand: Sequence[str] = (),
 ) -> DisavowResult:
-    """Audit the links to ``target`` and write its disavow candidates as a disavow file."""
+    """Audit the links to ``target`` and write its disavow candidates as a disavow file:
+    ``domain:`` lines for candidate domains, URL lines for candidate links of other domains."""
     report = audit(target, db=db, spam_list=spam_list, brand=brand)
-    return disavow_generate(report.target.value, candidates=audit_candidates(report.domains),
+    return disavow_generate(report.target.value,
+                            candidates=audit_candidates(report.domains, report.links),
                             keep=keep, existing=existing)
