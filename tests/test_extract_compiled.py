@@ -106,6 +106,37 @@ def test_spaced_utf8_is_the_regex_then_selectolax_encoding() -> None:
             assert got == expected.encode("utf-8", "ignore"), repr(text)
 
 
+# "info@example.com" as Cloudflare's e-mail protection writes it (key 0x42 XOR-ed in)
+_CF_HEX = "42" + bytes(b ^ 0x42 for b in b"info@example.com").hex()
+
+
+def test_page_scan_finds_what_the_reference_scans_find() -> None:
+    """Tracking IDs at the scan's trigger places equal the four regex scans; the Cloudflare
+    flag is never False where the reference would decode an address; the tag count is exact."""
+    walk = html._compiled_walk
+    assert walk is not None
+    from linkatlas.extract import text as _text
+
+    pieces = ["UA-", "GTM-", "AW-", "G-", "pub-", "ca-", "fbq(", "ym(", "yaCounter", "hjid",
+              "hj", "ya", "'init', ", "init", ":", " ", "'", '"', "=", "-", "(", "<", "b", "C",
+              "j", "1234567", "12", "0123456789012", "A1B2C3D4E5", "ABCD", "x", "_", "\u0660",
+              "\u00e9", "\U0001f600", "data-cfemail=", "email-protection#", "0a1b2c3d4e",
+              "Ф", "G", "M", "W", "1234567-12", "data-cfemail='" + _CF_HEX,
+              "email-protection#" + _CF_HEX]
+    rnd = random.Random(11)
+    found = 0
+    for _ in range(40_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 16)))
+        tags, starts, cloudflare = walk.page_scan(text)
+        assert tags == text.count("<"), repr(text)
+        assert _text.tracking_ids_at(text, starts) == _text.tracking_ids(text), repr(text)
+        found += bool(_text.tracking_ids(text))
+        if not cloudflare:
+            assert _text.cloudflare_emails(text) == set(), repr(text)
+            assert "data-cfemail" not in text and "email-protection#" not in text, repr(text)
+    assert found > 300  # the pieces do make IDs
+
+
 def test_readability_pages_identical(tmp_path: Path) -> None:
     archive = fixture_path("placement/readability-test-pages/test-pages.tar.xz")
     with tarfile.open(archive) as tar:

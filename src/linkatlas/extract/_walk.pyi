@@ -32,6 +32,9 @@ def collect(
 
 def merge_clones(pending: list[Any], buffer: str, source: str) -> set[int]: ...
 
+def page_scan(
+    text: str,
+) -> tuple[int, tuple[list[int], list[int], list[int], list[int]], bool]: ...
 def configure_records(
     link_type: type, field_names: tuple[str, ...],
     host_and_domain: Callable[[str], tuple[str, str]],

@@ -38,6 +38,7 @@ from linkatlas.extract.text import (
     emails_in_text,
     mailto_address,
     tracking_ids,
+    tracking_ids_at,
 )
 from linkatlas.model import Capture, Extracted, Link, LinkKind, Page, Placement
 
@@ -281,17 +282,23 @@ class _HtmlPage:
     def run(self) -> None:
         text, charset = decode(self.capture.body, self.info.content_type or None)
         self.page.charset = charset
-        self.page.tracking_ids = tracking_ids(text)
-        self.emails |= cloudflare_emails(text)  # hidden from the text, decoded from the markup
+        walk = compiled_walk()
+        if walk is None:
+            self.page.tracking_ids = tracking_ids(text)
+            cloudflare, tags = True, text.count("<")
+        else:  # one pass finds where the page-level patterns may match
+            tags, starts, cloudflare = walk.page_scan(text)
+            self.page.tracking_ids = tracking_ids_at(text, starts)
+        if cloudflare:  # addresses hidden from the text, decoded from the markup
+            self.emails |= cloudflare_emails(text)
         if _may_be_astral(text) and _MARKER.search(text):
             text = _MARKER.sub("\ufffd", text)  # the page's own private-use characters
-        if text.count("<") > NESTING_LIMIT and _max_depth(text) > NESTING_LIMIT // 4:
+        if tags > NESTING_LIMIT and _max_depth(text) > NESTING_LIMIT // 4:
             # A nesting bomb: the HTML tree builder is quadratic in nesting depth (100,000
             # open <div> take Lexbor 15 s), so a page that leaves that many elements open is
             # flattened to the tags that carry links before parsing.
             text = _FLATTEN.sub(" ", text)
         self.source = text
-        walk = compiled_walk()
         # the compiled path hands selectolax the UTF-8 bytes it would encode the str to
         spaced = walk.spaced_utf8(text) if walk is not None else None
         tree = self.tree = LexborHTMLParser(

@@ -60,26 +60,62 @@ def tracking_ids(html: str) -> tuple[str, ...]:
     """Analytics and ad account IDs found anywhere in the HTML, sorted and de-duplicated."""
     found: set[str] = set()
     for m in _DASHED.finditer(html):
-        group = m.lastindex or 0
-        literal, prefix = _DASHED_FAMILIES[group]
-        start = m.start() - len(literal)
-        value = m.group(group)
-        if group == 5 and html[start - 3 : start] == "ca-":
-            ok = True  # "ca-pub-N": the "ca-" is the ID's own prefix, not a word before it
-        else:
-            ok = _bounded(html, start) and (group != 4 or _ga4(value, html[start - 1 : start]))
-        if ok:
-            found.add(prefix + value)
+        _dashed(html, m, found)
     for m in _CALLS.finditer(html):
-        group = m.lastindex or 0
-        literal, prefix = _CALL_FAMILIES[group]
-        if _bounded(html, m.start() - len(literal)):
-            found.add(prefix + m.group(group))
-    for pattern, back, prefix in ((_YA_COUNTER, 2, "ym:"), (_HOTJAR, 1, "hotjar:")):
+        _call(html, m, found)
+    for pattern, back, prefix in _SINGLE:
         for m in pattern.finditer(html):
-            if _bounded(html, m.start() - back):
-                found.add(prefix + m.group(1))
+            _single(html, m, back, prefix, found)
     return tuple(sorted(found))
+
+
+def tracking_ids_at(html: str, starts: tuple[list[int], list[int], list[int], list[int]],
+                    ) -> tuple[str, ...]:
+    """``tracking_ids(html)`` given where each of its patterns may start (dashed, calls,
+    yaCounter, hjid: a superset of the places finditer would match, as the compiled page scan
+    finds them). No match can start inside another, so matching at each place is the same as
+    scanning."""
+    found: set[str] = set()
+    dashed, calls, *singles = starts
+    for pos in dashed:
+        if (m := _DASHED.match(html, pos)) is not None:
+            _dashed(html, m, found)
+    for pos in calls:
+        if (m := _CALLS.match(html, pos)) is not None:
+            _call(html, m, found)
+    for places, (pattern, back, prefix) in zip(singles, _SINGLE, strict=True):
+        for pos in places:
+            if (m := pattern.match(html, pos)) is not None:
+                _single(html, m, back, prefix, found)
+    return tuple(sorted(found))
+
+
+def _dashed(html: str, m: re.Match[str], found: set[str]) -> None:
+    group = m.lastindex or 0
+    literal, prefix = _DASHED_FAMILIES[group]
+    start = m.start() - len(literal)
+    value = m.group(group)
+    if group == 5 and html[start - 3 : start] == "ca-":
+        ok = True  # "ca-pub-N": the "ca-" is the ID's own prefix, not a word before it
+    else:
+        ok = _bounded(html, start) and (group != 4 or _ga4(value, html[start - 1 : start]))
+    if ok:
+        found.add(prefix + value)
+
+
+def _call(html: str, m: re.Match[str], found: set[str]) -> None:
+    group = m.lastindex or 0
+    literal, prefix = _CALL_FAMILIES[group]
+    if _bounded(html, m.start() - len(literal)):
+        found.add(prefix + m.group(group))
+
+
+def _single(html: str, m: re.Match[str], back: int, prefix: str, found: set[str]) -> None:
+    if _bounded(html, m.start() - back):
+        found.add(prefix + m.group(1))
+
+
+_SINGLE = ((_YA_COUNTER, 2, "ym:"), (_HOTJAR, 1, "hotjar:"))
 
 
 _EMAIL = re.compile(

@@ -1,0 +1,64 @@
+# Included by _walk.pyx (one extension module): one pass over the decoded page for the
+# page-level scans of html.py (tracking IDs, Cloudflare e-mail hints, the tag count).
+#
+# The pure path runs four regex scans and three substring scans over the whole page; each
+# costs about as much as this pass. Here one loop finds the few places where a pattern can
+# start, and text.tracking_ids_at runs the same regexes there (pattern.match at a position sees
+# the text before it, so the lookbehinds hold). A trigger is necessary for a match, never
+# sufficient: the regexes decide.
+
+ctypedef fused uchar_t:
+    unsigned char
+    uint16_t
+    uint32_t
+
+
+cdef inline uint32_t at(const uchar_t *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    return s[i] if 0 <= i < n else 0
+
+
+cdef void scan_chars(const uchar_t *s, Py_ssize_t n, Py_ssize_t *tags, list dashed,
+                     list calls, list counters, list hotjar, bint *cloudflare):
+    cdef Py_ssize_t i
+    cdef uint32_t c, p
+    for i in range(n):
+        c = s[i]
+        if c == 60:  # '<'
+            tags[0] += 1
+        elif c == 45:  # '-': UA-, GTM-, AW-, G-, pub-; data-cfemail, email-protection#
+            p = at(s, n, i - 1)
+            if p == 65 or p == 77 or p == 87 or p == 71 or p == 98:  # A M W G b
+                dashed.append(i)
+            elif (p == 97 and at(s, n, i + 1) == 99 and at(s, n, i + 2) == 102) or (
+                    p == 108 and at(s, n, i + 1) == 112):  # "a-cf", "l-p"
+                cloudflare[0] = True
+        elif c == 40:  # '(': fbq(, ym(
+            p = at(s, n, i - 1)
+            if p == 113 or p == 109:  # q m
+                calls.append(i)
+        elif c == 67:  # 'C' of yaCounter
+            if at(s, n, i - 1) == 97 and at(s, n, i - 2) == 121:
+                counters.append(i)
+        elif c == 106:  # 'j' of hjid
+            if at(s, n, i - 1) == 104:
+                hotjar.append(i)
+
+
+def page_scan(str text):
+    """(count of '<', positions where a tracking-ID pattern may start: dashed, calls,
+    yaCounter, hjid; whether Cloudflare-protected addresses may be present)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), tags = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef list dashed = [], calls = [], counters = [], hotjar = []
+    cdef bint cloudflare = False
+    if kind == 1:
+        scan_chars(<const unsigned char *> data, n, &tags, dashed, calls, counters, hotjar,
+                   &cloudflare)
+    elif kind == 2:
+        scan_chars(<const uint16_t *> data, n, &tags, dashed, calls, counters, hotjar,
+                   &cloudflare)
+    else:
+        scan_chars(<const uint32_t *> data, n, &tags, dashed, calls, counters, hotjar,
+                   &cloudflare)
+    return tags, (dashed, calls, counters, hotjar), cloudflare
