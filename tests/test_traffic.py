@@ -256,6 +256,28 @@ def test_ga4_range_export_and_page_referrer(tmp_path: Path) -> None:
     assert row.referrer_url == "https://blog.example.org/links"
 
 
+def test_ga4_traffic_acquisition_report_without_landing_pages(tmp_path: Path) -> None:
+    """The standard Traffic acquisition download: source / medium and its metrics, no page."""
+    path = write(tmp_path / "acq.csv", [*GA4_HEAD,
+                 "Session source / medium,Users,Sessions,Engaged sessions,"
+                 "Average engagement time per session,Event count,Key events",
+                 "google / organic,250,300,200,41.5,1500,3",
+                 "news.example.org / referral,10,12,8,30.1,60,0",
+                 "blog.example.org / referral,4,5,3,12.0,20,0",
+                 "(direct) / (none),40,50,20,10.0,200,1",
+                 "example.com / referral,1,2,1,1.0,5,0"])
+    db = tmp_path / "index.duckdb"
+    report = linkatlas.import_traffic([path], site="example.com", db=db)
+    assert report.visits == 17
+    by_domain = {r.domain: r for r in linkatlas.referrals("example.com", db=db)}
+    assert set(by_domain) == {"example.org"}
+    row = by_domain["example.org"]
+    # both referring hosts belong to example.org; no landing page and no referring page known
+    assert (row.visits, row.landing_pages, row.referring_pages) == (17, 0, 0)
+    assert (str(row.first_day), str(row.last_day)) == ("2026-03-01", "2026-03-31")
+    assert linkatlas.referrals("example.com", by="landing", db=db) == []
+
+
 @pytest.mark.parametrize(("lines", "match"), [
     (["# GA4", "Country,Users", "France,12"], "expected a referrer column"),
     (["Session source,Landing page,Sessions", "x.org,/,1"], "no 'Date' column"),

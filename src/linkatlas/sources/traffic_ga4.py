@@ -4,10 +4,12 @@ A GA4 download starts with ``#`` comment lines (report name, account, property, 
 date: YYYYMMDD``, ``# End date: YYYYMMDD``), then a header row and one row per dimension
 combination; a later ``#`` block starts another table (a chart's series), which is not read.
 Headers are matched case- and space-insensitively, by their UI names or their Data API names.
-Needed: a referrer (``Page referrer``, ``Session source / medium`` or ``Session source``), a
-landing page (``Landing page + query string``, ``Landing page``, ``Page path + query string``,
-``Page location``...) and a count (``Sessions``, ``Views``, ``Event count``...). Without a
-``Date`` column a row covers the export's whole range. See docs/traffic.md.
+Needed: a referrer (``Page referrer``, ``Session source / medium`` or ``Session source``) and a
+count (``Sessions``, ``Views``, ``Event count``...); a landing page (``Landing page + query
+string``, ``Landing page``, ``Page path + query string``, ``Page location``...) when the export
+has one. The standard Traffic acquisition report has none: its visits count per referring domain
+with the landing page unknown (an empty ``landing_url``). Without a ``Date`` column a row covers
+the export's whole range. See docs/traffic.md.
 """
 
 from __future__ import annotations
@@ -78,9 +80,10 @@ def _expected(path: Path, header: Sequence[str]) -> InputError:
     found = ", ".join(repr(h) for h in header[:12]) or "none"
     return InputError(
         f"{path}: not a GA4 traffic export linkatlas can read (columns: {found}); expected a "
-        "referrer column ('Page referrer', 'Session source / medium' or 'Session source'), a "
-        "landing page column ('Landing page + query string', 'Landing page', 'Page path + "
-        "query string' or 'Page location') and a count ('Sessions', 'Views' or 'Event count')"
+        "referrer column ('Page referrer', 'Session source / medium' or 'Session source') and "
+        "a count ('Sessions', 'Views' or 'Event count'), and optionally a landing page column "
+        "('Landing page + query string', 'Landing page', 'Page path + query string' or 'Page "
+        "location')"
     )
 
 
@@ -120,7 +123,7 @@ def tally_ga4(path: Path, rules: Filter, observed_in: str) -> Tally:
     land_col = _find(header, LANDING)
     count_col = _find(header, COUNT)
     date_col = _find(header, DATE)
-    if land_col is None or count_col is None or (ref_col, sm_col, src_col) == (None,) * 3:
+    if count_col is None or (ref_col, sm_col, src_col) == (None,) * 3:
         raise _expected(path, header)
     start = _date(bounds.get("start", ""))
     end = _date(bounds.get("end", "")) or start
@@ -151,14 +154,16 @@ def tally_ga4(path: Path, rules: Filter, observed_in: str) -> Tally:
         else:
             assert start is not None and end is not None
             day, until = start, end
-        landing = row[land_col].strip()
-        if not landing or landing.startswith("("):
-            tally.skip("no landing page ((not set))")
-            continue
-        landing_url = rules.landing(landing)
-        if not landing_url.startswith(("http://", "https://")):
-            tally.skip(landing_url, line, bad=landing_url == "bad landing URL")
-            continue
+        landing_url = ""  # a Traffic acquisition report: the landing page is not known
+        if land_col is not None:
+            landing = row[land_col].strip()
+            if not landing or landing.startswith("("):
+                tally.skip("no landing page ((not set))")
+                continue
+            landing_url = rules.landing(landing)
+            if not landing_url.startswith(("http://", "https://")):
+                tally.skip(landing_url, line, bad=landing_url == "bad landing URL")
+                continue
         ref = _referrer(row, ref_col, sm_col, src_col, med_col, rules)
         if isinstance(ref, str):
             tally.skip(ref)

@@ -121,7 +121,7 @@ def referrer_domains(
     where, params = _where(target)
     sql = (
         "SELECT referrer_domain, sum(visits), count(DISTINCT nullif(referrer_url, '')), "
-        "count(DISTINCT landing_url), min(day), max(until) FROM referrals "
+        "count(DISTINCT nullif(landing_url, '')), min(day), max(until) FROM referrals "
         f"WHERE {where} AND referrer_domain <> '' GROUP BY referrer_domain "
         "ORDER BY 2 DESC, 1" + _limit(limit, params)
     )
@@ -136,7 +136,7 @@ def referring_pages(
     where, params = _where(target)
     sql = (
         "SELECT referrer_url, any_value(referrer_domain), sum(visits), "
-        "count(DISTINCT landing_url), min(day), max(until) FROM referrals "
+        "count(DISTINCT nullif(landing_url, '')), min(day), max(until) FROM referrals "
         f"WHERE {where} AND referrer_url <> '' GROUP BY referrer_url "
         "ORDER BY 3 DESC, 1" + _limit(limit, params)
     )
@@ -157,8 +157,8 @@ def landing_pages(
     """Visits per landing page of the target and the status it answered, most visits first."""
     where, params = _where(target)
     sql = (
-        f"{_LANDING_SELECT} FROM referrals WHERE {where} GROUP BY landing_url, status "
-        "ORDER BY 3 DESC, 1, 2" + _limit(limit, params)
+        f"{_LANDING_SELECT} FROM referrals WHERE {where} AND landing_url <> '' "
+        "GROUP BY landing_url, status ORDER BY 3 DESC, 1, 2" + _limit(limit, params)
     )
     return [LandingVisits(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4]), _date(r[5]),
                           _date(r[6])) for r in _rows(con, sql, params)]
