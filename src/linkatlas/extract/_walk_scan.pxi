@@ -17,20 +17,40 @@ cdef inline uint32_t at(const uchar_t *s, Py_ssize_t n, Py_ssize_t i) noexcept:
     return s[i] if 0 <= i < n else 0
 
 
+cdef inline bint has(const uchar_t *s, Py_ssize_t n, Py_ssize_t i, const char *word) noexcept:
+    """Whether the ASCII ``word`` is at s[i:]."""
+    cdef Py_ssize_t k = 0
+    if i < 0:
+        return False
+    while word[k] != 0:
+        if i + k >= n or s[i + k] != <unsigned char> word[k]:
+            return False
+        k += 1
+    return True
+
+
+# Characters that can end a scan's trigger: '<', '-', '(', 'C', 'j'.
+cdef unsigned char TRIGGER[256]
+for _c in (60, 45, 40, 67, 106):  # < - ( C j
+    TRIGGER[_c] = 1
+
+
 cdef void scan_chars(const uchar_t *s, Py_ssize_t n, Py_ssize_t *tags, list dashed,
                      list calls, list counters, list hotjar, bint *cloudflare):
     cdef Py_ssize_t i
     cdef uint32_t c, p
     for i in range(n):
         c = s[i]
+        if c > 127 or not TRIGGER[c]:
+            continue
         if c == 60:  # '<'
             tags[0] += 1
         elif c == 45:  # '-': UA-, GTM-, AW-, G-, pub-; data-cfemail, email-protection#
             p = at(s, n, i - 1)
             if p == 65 or p == 77 or p == 87 or p == 71 or p == 98:  # A M W G b
                 dashed.append(i)
-            elif (p == 97 and at(s, n, i + 1) == 99 and at(s, n, i + 2) == 102) or (
-                    p == 108 and at(s, n, i + 1) == 112):  # "a-cf", "l-p"
+            elif (p == 97 and has(s, n, i - 4, "data-cfemail")) or (
+                    p == 108 and has(s, n, i - 5, "email-protection#")):
                 cloudflare[0] = True
         elif c == 40:  # '(': fbq(, ym(
             p = at(s, n, i - 1)
@@ -39,9 +59,8 @@ cdef void scan_chars(const uchar_t *s, Py_ssize_t n, Py_ssize_t *tags, list dash
         elif c == 67:  # 'C' of yaCounter
             if at(s, n, i - 1) == 97 and at(s, n, i - 2) == 121:
                 counters.append(i)
-        elif c == 106:  # 'j' of hjid
-            if at(s, n, i - 1) == 104:
-                hotjar.append(i)
+        elif at(s, n, i - 1) == 104:  # 'j' of hjid
+            hotjar.append(i)
 
 
 def page_scan(str text):
