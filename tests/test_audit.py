@@ -374,3 +374,58 @@ def test_domain_is_judged_by_its_worst_followed_link() -> None:
     assert by_url[farm.url].score >= REVIEW_AT and by_url[farm.url].band is Band.REVIEW
     (domain,) = report.domains
     assert domain.worst_link == clean.url and domain.band is Band.OK
+
+
+def test_exchange_paid_shared_ip_niche_and_list_through_an_index(tmp_path: Path) -> None:
+    """Signals the sample web does not trigger, end to end through a hand-built index."""
+    from linkatlas.store import Index
+
+    terms = tuple(f"widget{i}" for i in range(30))
+
+    def page(url: str, **kw: object) -> Page:
+        host = urls.host(url)
+        base: dict[str, object] = dict(url=url, final_url=url, host=host,
+                                       domain=urls.registrable_domain(host),
+                                       content_type="text/html", word_count=600, terms=terms,
+                                       language="en", external_links=3)
+        base.update(kw)
+        return _page(**base)
+
+    def link(source: Page, target_url: str = "https://t.example/") -> Link:
+        host = urls.host(target_url)
+        return _link(source_url=source.url, source_host=source.host,
+                     source_domain=source.domain, target_url=target_url, target_host=host,
+                     target_domain=urls.registrable_domain(host),
+                     placement=Placement.CONTENT, anchor="T example widgets")
+
+    home = page("https://t.example/")
+    partners = page("https://t.example/partners")
+    swap = page("https://swap.example/friends", phrases=("link exchange",))
+    paid = page("https://adsblog.example/post", phrases=("sponsored post",))
+    ip1 = page("https://one.example/a", ip="203.0.113.9")
+    ip2 = page("https://two.example/b", ip="203.0.113.9")
+    casino = page("https://luckyplay.example/", phrases=("casino",))
+    listed = page("https://listed.example/x")
+    pages = [home, partners, swap, paid, ip1, ip2, casino, listed]
+    links = [link(p) for p in pages[2:]]
+    links.append(link(partners, "https://swap.example/"))  # the target links back
+    links.append(link(home, "https://swap.example/friends"))
+    with Index(tmp_path / "x.duckdb") as index:
+        index.write(pages, links)
+    spam = tmp_path / "spam.txt"
+    spam.write_text("# mine\nlisted.example\n", encoding="utf-8")
+    report = api.audit("t.example", db=tmp_path / "x.duckdb", spam_list=spam,
+                       brand=("T example",), keywords=("widgets",))
+    signals = {f.source_domain: {e.signal: e for e in f.evidence} for f in report.links}
+    exchange = signals["swap.example"]["links_back"]
+    assert exchange.category is Category.EXCHANGE and exchange.value == 2
+    assert exchange.weight == pytest.approx(S.W_RECIPROCAL + 0.3)  # it says "link exchange"
+    sold = signals["adsblog.example"]["paid_page"]
+    assert sold.category is Category.PAID and "sponsored post" in sold.text
+    assert "shared_ip" in signals["one.example"] and "shared_ip" in signals["two.example"]
+    assert signals["luckyplay.example"]["spam_niche"].category is Category.UNRELATED
+    assert signals["listed.example"]["spam_list"].category is Category.LISTED
+    by_domain = _by_domain(report)
+    assert by_domain["listed.example"].band is Band.DISAVOW  # 0.90 alone
+    assert by_domain["adsblog.example"].band is not Band.OK  # an unqualified paid post
+    assert "t.example" not in by_domain  # internal links are not backlinks
