@@ -193,3 +193,22 @@ def test_mail_failure_is_recorded(client: tuple[TestClient, Any]) -> None:
     assert job.error.startswith("could not send the email via 127.0.0.1:")
     page = tc.get(f"/jobs/{job.id}")
     assert "could not send the email" in page.text
+
+
+def test_without_a_mail_relay_the_form_takes_no_request(client: tuple[TestClient, Any]) -> None:
+    tc, web = client
+    state = tc.app.state.quick  # type: ignore[attr-defined]
+    queue = tc.app.state.jobs  # type: ignore[attr-defined]
+    old = state.config
+    state.config = dataclasses.replace(old, mail=MailConfig(host=""))
+    try:
+        assert "cannot send email yet" in tc.get("/quick").text
+        before = len(queue.jobs())
+        answer = _post(tc, _form(tc), website=_other_site(web, 2), email="c@example.com")
+        assert answer.status_code == 503
+        assert "quick reports are off on this server" in answer.text
+        assert 'value="c@example.com"' in answer.text  # what was typed is kept
+        assert len(queue.jobs()) == before  # nothing crawled, nothing queued
+    finally:
+        state.config = old
+    assert "cannot send email yet" not in tc.get("/quick").text

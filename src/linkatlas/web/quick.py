@@ -1,6 +1,7 @@
 """The public quick-report form: ask for a website's link report, get a private link by email.
 
-GET ``/quick`` shows the form with a CSRF token; POST ``/quick`` checks, in order: the token
+GET ``/quick`` shows the form with a CSRF token; POST ``/quick`` answers 503 while no mail relay
+is configured (the report could not be sent), then checks, in order: the token
 (``web.csrf``), ``Origin`` and ``Sec-Fetch-Site`` (403), the email (``email-validator``, syntax
 only: no DNS), the website (``linkatlas.urls`` and the crawler's request-forgery guard) (400),
 then the rate limits per client address, email and site (429 with ``Retry-After``), and queues
@@ -37,6 +38,8 @@ router = APIRouter(include_in_schema=False)
 HOUR, DAY = 3600.0, 86400.0
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 SAFE_FETCH_SITES = frozenset({"same-origin", "none"})
+MAIL_OFF = ("quick reports are off on this server: it has no mail relay to send them with "
+            "(the operator sets smtp_host)")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -186,6 +189,10 @@ def quick_submit(request: Request, website: Annotated[str, Form(max_length=2000)
                  csrf_token: Annotated[str, Form(max_length=200)] = "") -> HTMLResponse:
     """Check everything, rate-limit, queue the job, thank the person."""
     state = _state(request)
+    if not state.config.mail.host:
+        # Refused before any work: the job would crawl and build the report, then fail to
+        # send it, after the person was told it is on its way.
+        return _form(request, 503, error=MAIL_OFF, website=website, email=email)
     origin = request.headers.get("origin")
     fetch_site = request.headers.get("sec-fetch-site")
     if fetch_site is not None and fetch_site.lower() not in SAFE_FETCH_SITES:
