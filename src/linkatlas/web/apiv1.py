@@ -146,7 +146,18 @@ def authority(request: Request, target: str,
               graph: Annotated[str, Query(max_length=200)] = "index:domain",
               if_link_from: Annotated[str | None, Query(max_length=2000)] = None) -> Authority:
     """A target's authority score explained (run a rank job first)."""
-    return api.authority(target, db=db_of(request), graph=graph, if_link_from=if_link_from)
+    return cached_authority(request.app.state, db_of(request), target, graph, if_link_from)
+
+
+def cached_authority(state: Any, db: Path, target: str, graph: str,
+                     giver: str | None) -> Authority:
+    """``api.authority`` through the app's cache (shared by the page). The plain explanation
+    is cached; a "what if a link came from X" question is computed each time, so that
+    exploring many givers cannot push the costly profiles and audits out of the cache."""
+    if giver:
+        return api.authority(target, db=db, graph=graph, if_link_from=giver)
+    return cached(state, ("authority", target, graph),
+                  lambda: api.authority(target, db=db, graph=graph))
 
 
 @router.get("/targets/{target}/sources", response_model=list[SourceCoverage])

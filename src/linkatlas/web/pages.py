@@ -23,6 +23,7 @@ from linkatlas.errors import InputError
 from linkatlas.model import AnchorStat, Link, Placement, RefDomain
 from linkatlas.report import html as report_html
 from linkatlas.web import tables
+from linkatlas.web.apiv1 import cached_authority
 from linkatlas.web.cache import cached
 from linkatlas.web.kinds import report_file
 from linkatlas.web.security import check_token
@@ -143,13 +144,14 @@ def _special(request: Request, target: str, page: str) -> Response:
                       band=band, bands=[b.value for b in Band], disavow_band=Band.DISAVOW,
                       tab="audit")
     if page == "authority":
-        graphs = [g for g in api.graphs(db=db) if g.name.startswith("index:")]
+        graphs = [g for g in cached(request.app.state, ("graphs",), lambda: api.graphs(db=db))
+                  if g.name.startswith("index:")]
         graph = request.query_params.get("graph", "index:domain")
         giver = request.query_params.get("if_link_from", "").strip() or None
         result, problem = None, ""
         if graphs:
             try:
-                result = api.authority(tgt, db=db, graph=graph, if_link_from=giver)
+                result = cached_authority(request.app.state, db, tgt, graph, giver)
             except InputError as exc:
                 problem = str(exc)
         return render(request, "authority.html", target=tgt, graphs=graphs, graph=graph,
