@@ -30,7 +30,7 @@ from linkatlas.web import WebConfig, create_app  # noqa: E402
 from linkatlas.web.mail import MailConfig  # noqa: E402
 from linkatlas.web.quick import QuickConfig  # noqa: E402
 from test_web_quick import Inbox  # noqa: E402
-from web_support import free_port, sample_index  # noqa: E402
+from web_support import TOKEN, free_port, sample_index  # noqa: E402
 
 SHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,9 +44,9 @@ class Site:
         self.base, self.target, self.host, self.inbox = base, target, host, inbox
 
     def api(self, path: str, **params: Any) -> Any:
-        """A JSON answer of the dashboard's API."""
-        answer = httpx.get(f"{self.base}/api/v1/targets/{self.target}/{path}", params=params,
-                           timeout=120)
+        """A JSON answer of the dashboard's API (``path`` under the target, or from /)."""
+        where = path if path.startswith("/") else f"/api/v1/targets/{self.target}/{path}"
+        answer = httpx.get(f"{self.base}{where}", params=params, timeout=120)
         assert answer.status_code == 200, answer.text
         return answer.json()
 
@@ -64,8 +64,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                         max_pages=3, max_depth=1)
     try:
         with SampleServer(web) as sample_server:
-            config = WebConfig(db=db, allow_net=("127.0.0.0/8",),
-                               address_map=sample_server.address_map(), quick=quick)
+            config = WebConfig(db=db, token=TOKEN, allow_net=("127.0.0.0/8",),
+                               address_map=sample_server.address_map(), quick=quick,
+                               reports_dir=db.parent / "reports")
             server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1",
                                                    port=port, log_level="warning"))
             thread = threading.Thread(target=server.run, daemon=True)
@@ -226,6 +227,90 @@ def test_authority(tab: Tab, site: Site) -> None:
     text = page.locator("main").inner_text()
     assert f"scores {auth['row']['score']:.1f}/100" in text
     tab.shot("authority")
+
+
+def test_home_opens_a_target(tab: Tab, site: Site) -> None:
+    page = tab.open("/")
+    assert page.locator("h1").inner_text() == "linkatlas"
+    assert _card(page, "links") > 0 and _card(page, "pages") > 0
+    tab.shot("home")
+    page.get_by_label("Target (a domain or a host)").fill(site.target)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Open").last.click()
+    assert page.url.endswith(f"/t/{site.target}")
+    assert page.locator("h1").inner_text() == site.target
+
+
+def test_exports_download_the_filtered_rows(tab: Tab, site: Site, tmp_path: Path) -> None:
+    page = tab.open(f"/t/{site.target}/refdomains?q=coffee")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name == f"refdomains-{site.target}.csv"
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith('"domain","links"')
+    expected = site.api("refdomains", q="coffee", per_page=500)
+    assert len(lines) - 1 == expected["total"] > 0
+    assert {line.split(",")[0].strip('"') for line in lines[1:]} == {
+        d["domain"] for d in expected["items"]}
+
+
+def test_disavow_builder_downloads_the_ticked_domains(tab: Tab, site: Site,
+                                                      tmp_path: Path) -> None:
+    page = tab.open(f"/t/{site.target}/audit")
+    boxes = page.locator("form table tbody input[type=checkbox]")
+    for i in range(boxes.count()):
+        boxes.nth(i).uncheck()
+    first = boxes.first.get_attribute("value")
+    boxes.first.check()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download disavow.txt").click()
+    saved = tmp_path / "disavow.txt"
+    info.value.save_as(saved)
+    assert info.value.suggested_filename == "disavow.txt"
+    lines = [x for x in saved.read_text(encoding="utf-8").splitlines()
+             if x.strip() and not x.startswith("#")]
+    assert lines == [f"domain:{first}"]
+
+
+def test_report_job_from_the_jobs_page(tab: Tab, site: Site) -> None:
+    """Queue a report on the jobs page with the API token, watch the job page refresh itself
+    until it is done, open the report: its inline stylesheet is allowed by its CSP hash (a
+    refused style would be a console error), its charts are drawn."""
+    page = tab.open("/jobs")
+    assert page.locator("h1").inner_text() == "Jobs"
+    page.get_by_label("Kind").select_option("report")
+    page.get_by_label("Parameters (JSON)").fill(f'{{"target": "{site.target}"}}')
+    page.get_by_label("API token").fill(TOKEN)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Queue").click()
+    assert re.search(r"/jobs/\d+$", page.url), page.url
+    assert page.locator("h1").inner_text().endswith(": report")
+    link = page.get_by_role("link", name="Open the report")
+    link.wait_for(timeout=180_000)  # the page reloads itself every 2 s while the job runs
+    assert page.locator("td.state-done").inner_text() == "done"
+    tab.shot("job")
+    with page.expect_navigation():
+        link.click()
+    assert page.locator("h1").inner_text() == f"Backlink report: {site.target}"
+    _charts_drawn(page, 6)
+    # The stylesheet applied: the charts' figures are laid out as the report's CSS says, not
+    # as an unstyled page would (the default figure margin is 40px).
+    margin = page.locator("figure").first.evaluate("e => getComputedStyle(e).marginLeft")
+    assert margin != "40px", margin
+    tab.shot("report")
+    jobs = site.api("/api/v1/jobs")
+    assert any(j["kind"] == "report" and j["state"] == "done" for j in jobs)
+
+
+def test_served_report_page(tab: Tab, site: Site) -> None:
+    page = tab.open(f"/t/{site.target}/report")
+    assert page.locator("h1").inner_text() == f"Backlink report: {site.target}"
+    for heading in ("Profile", "Top risks"):
+        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+    _charts_drawn(page, 6)
+    tab.shot("report-page")
 
 
 def test_quick_report_form_thanks_and_report(tab: Tab, site: Site) -> None:
