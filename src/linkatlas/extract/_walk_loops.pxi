@@ -93,7 +93,8 @@ def collect(list elements, resolve, set same_page, set emails, list robots, list
     becomes a ``pending`` record appended to ``items``."""
     cdef str tag, href
     cdef dict attrs
-    cdef dict cache = resolve._cache  # _Resolver's own memo, read first as its __call__ does
+    cdef dict cache = resolve._cache  # _Resolver's own memo, kept as its __call__ keeps it
+    cdef str base = resolve.base
     for tag, attrs, node in elements:
         if tag == "meta":
             meta(attrs, robots, resolve, items)
@@ -110,8 +111,14 @@ def collect(list elements, resolve, set same_page, set emails, list robots, list
                 emails.add(address)
             continue
         target = cache.get(href, "")
-        if target == "":
-            target = resolve(href)
+        if target == "":  # _Resolver.__call__, inline
+            target = None
+            if len(href) <= _max_href:
+                target = _resolve_normalized(href, base)
+                if target is not None and not (target.startswith("http://")
+                                               or target.startswith("https://")):
+                    target = None
+            cache[href] = target
         if target is None or ("#" in href and target in same_page):
             continue
         item = pending.__new__(pending)
@@ -178,3 +185,21 @@ def merge_clones(list pending, str buffer, str source):
                 dom_count[href] -= min(j - 1 - i, excess)
         i = j
     return dropped
+
+
+def anchors(list pending, str buffer, kind_a, Py_ssize_t limit, cap, fallback):
+    """The anchor loop of html.py's ``_anchors``: a link's text between its offsets, stripped
+    and capped; ``fallback(item, buffer)`` for the rest (no offsets, not an ``a``, empty)."""
+    cdef Py_ssize_t start, end, size = PyUnicode_GET_LENGTH(buffer)
+    cdef int kind = PyUnicode_KIND(buffer)
+    cdef void *data = PyUnicode_DATA(buffer)
+    cdef str anchor
+    for item in pending:
+        start = item.start
+        end = item.end
+        if 0 <= start <= end and item.kind is kind_a:
+            anchor = stripped(buffer, kind, data, min(start, size), min(end, size))
+            if anchor:
+                item.anchor = anchor if len(anchor) <= limit else cap(anchor, limit)
+                continue
+        fallback(item, buffer)

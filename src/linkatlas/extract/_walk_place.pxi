@@ -296,27 +296,34 @@ cdef class Marks:
         self.block_len[block] = n
         return n
 
-    def placements(self, list nodes, list anchor_lens, list ugc, frozenset main,
-                   Py_ssize_t text_budget):
-        """html.py's ``_place`` for the pending link nodes: their Placement, in order."""
-        cdef Py_ssize_t i, count = len(nodes)
+    def place(self, list pending, frozenset main, Py_ssize_t text_budget):
+        """html.py's ``_place`` for the pending links: sets each one's ``place`` (its node,
+        anchor length and rel are read from it)."""
+        cdef Py_ssize_t i, count = len(pending), size
         cdef LexborNode node
         cdef tuple ctx
         cdef dict blocks = {}
         cdef list infos = []
         cdef list entry
+        cdef list ugc = []
         self.budget = text_budget
         for i in range(count):
-            node = nodes[i]
+            item = pending[i]
+            node = item.node
+            rel = item.rel
+            ugc.append(bool(rel) and "ugc" in rel.lower().split())
             ctx = self.context(node.node, main)
             block = ctx[4]
             infos.append(ctx)
             if block:
+                size = len(item.anchor)
+                if size < 1:
+                    size = 1
                 entry = blocks.get(block)
                 if entry is None:
-                    blocks[block] = [max(anchor_lens[i], 1), 1, 0.0]
+                    blocks[block] = [size, 1, 0.0]
                 else:
-                    entry[0] += max(anchor_lens[i], 1)
+                    entry[0] += size
                     entry[1] += 1
         for block, entry in blocks.items():
             total = self.block_text_len(block)
@@ -325,7 +332,6 @@ cdef class Marks:
         cdef double density
         cdef Py_ssize_t links
         cdef int place
-        out = []
         for i in range(count):
             ctx = infos[i]
             density, links = -1.0, 0
@@ -335,8 +341,7 @@ cdef class Marks:
             place = ctx[0]
             if place == C_NONE and ugc[i]:
                 place = C_COMMENT
-            out.append(_PLACES[decide(place, ctx[2], has_main, density, links, ctx[5])])
-        return out
+            pending[i].place = _PLACES[decide(place, ctx[2], has_main, density, links, ctx[5])]
 
     def paragraph_scores(self, LexborNode root):
         """The scoring half of placement.main_block_ids: {address: score} of the up-to-three

@@ -49,12 +49,16 @@ cdef Py_ssize_t _link_offsets[N_LINK_FIELDS]
 cdef type _link_type = None
 _host_and_domain = None
 _rel_flags = None
+_resolve_normalized = None
+cdef Py_ssize_t _max_href = 0
 
 
-def configure_records(type link_type, tuple field_names, host_and_domain, rel_flags):
+def configure_records(type link_type, tuple field_names, host_and_domain, rel_flags,
+                      resolve_normalized, Py_ssize_t max_href):
     """Bind ``model.Link`` (its dataclass field names in order) and the helpers a record needs
-    (``urls.host_and_domain``, ``common.rel_flags``)."""
-    global _link_type, _host_and_domain, _rel_flags
+    (``urls.host_and_domain``, ``common.rel_flags``, ``urls.resolve_normalized`` and the
+    longest href resolved)."""
+    global _link_type, _host_and_domain, _rel_flags, _resolve_normalized, _max_href
     if sorted(field_names) != sorted(LINK_FIELDS) or len(LINK_FIELDS) != N_LINK_FIELDS:
         raise TypeError(f"Link fields changed: {field_names} (the compiled walk knows "
                         f"{LINK_FIELDS}); update _walk_records.pxi")
@@ -68,6 +72,8 @@ def configure_records(type link_type, tuple field_names, host_and_domain, rel_fl
     _link_type = link_type
     _host_and_domain = host_and_domain
     _rel_flags = rel_flags
+    _resolve_normalized = resolve_normalized
+    _max_href = max_href
 
 
 cdef object new_link(list values):
@@ -78,10 +84,15 @@ cdef object new_link(list values):
     return la_new_record(_link_type, _link_offsets, ptrs, N_LINK_FIELDS)
 
 
-def emit(list items, pending, list befores, list afters, make, builder, unknown):
+def emit(list items, pending, str buffer, Py_ssize_t n, make, builder, unknown):
     """html.py's ``_emit`` loop, compiled: every link record in document order (head links
-    through ``builder.add``), built as ``make`` (a ``common.LinkMaker``) would build it;
-    returns (internal links, body links)."""
+    through ``builder.add``) with its context (n characters each side of its offsets in the
+    buffer), built as ``make`` (a ``common.LinkMaker``) would build it; returns (internal
+    links, body links)."""
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
+    cdef int kind_ = PyUnicode_KIND(buffer)
+    cdef void *data = PyUnicode_DATA(buffer)
+    cdef tuple around
     cdef list links = builder.links
     cdef dict seen = builder.seen
     cdef Py_ssize_t j = 0, internal = 0
@@ -121,8 +132,9 @@ def emit(list items, pending, list befores, list afters, make, builder, unknown)
         values[12] = not blocked
         values[13] = is_internal
         values[14] = item.place or unknown
-        values[15] = befores[j]
-        values[16] = afters[j]
+        around = context_pair(buffer, kind_, data, size, item.start, item.end, n)
+        values[15] = around[0]
+        values[16] = around[1]
         values[17] = len(links)
         values[18] = occurrence
         links.append(new_link(values))

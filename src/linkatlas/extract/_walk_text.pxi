@@ -264,42 +264,45 @@ cdef str stripped(str buffer, int kind, void *data, Py_ssize_t lo, Py_ssize_t hi
     return buffer[lo:hi]
 
 
-def contexts(str buffer, list starts, list ends, Py_ssize_t n):
-    """(befores, afters): each link's context in the buffer, as html.py's ``_emit`` cuts it
+cdef tuple context_pair(str buffer, int kind, void *data, Py_ssize_t size, Py_ssize_t start,
+                        Py_ssize_t end, Py_ssize_t n):
+    """(before, after): one link's context in the buffer, as html.py's ``_emit`` cuts it
     (empty where an offset is missing or n is 0)."""
+    cdef Py_ssize_t lo, hi, top, j, last
+    if start < 0 or end < 0 or n == 0:
+        return "", ""
+    lo = start - n if start > n else 0
+    if lo > 0 and not space_at(kind, data, lo - 1):
+        for j in range(lo, start):  # drop the cut word
+            if space_at(kind, data, j):
+                lo = j + 1
+                break
+    before = stripped(buffer, kind, data, lo, start)
+    hi = end + n
+    top = hi if hi < size else size
+    if hi < size and not space_at(kind, data, hi) and (top == end or not space_at(kind, data, top - 1)):
+        # cut the last word when a space is left inside the stripped text
+        lo, last = end, top
+        while lo < last and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, lo)):
+            lo += 1
+        while last > lo and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, last - 1)):
+            last -= 1
+        for j in range(last - 1, lo - 1, -1):
+            if space_at(kind, data, j):
+                top = j
+                break
+    return before, stripped(buffer, kind, data, end, top)
+
+
+def contexts(str buffer, list starts, list ends, Py_ssize_t n):
+    """(befores, afters): each link's context (``context_pair``) for these offsets."""
     cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
     cdef int kind = PyUnicode_KIND(buffer)
     cdef void *data = PyUnicode_DATA(buffer)
-    cdef Py_ssize_t i, start, end, lo, hi, top, j, last
     cdef list befores = [], afters = []
-    cdef bint found
+    cdef Py_ssize_t i
     for i in range(len(starts)):
-        start, end = starts[i], ends[i]
-        if start < 0 or end < 0 or n == 0:
-            befores.append("")
-            afters.append("")
-            continue
-        lo = start - n if start > n else 0
-        if lo > 0 and not space_at(kind, data, lo - 1):
-            for j in range(lo, start):  # drop the cut word
-                if space_at(kind, data, j):
-                    lo = j + 1
-                    break
-        befores.append(stripped(buffer, kind, data, lo, start))
-        hi = end + n
-        top = hi if hi < size else size
-        if hi < size and not space_at(kind, data, hi) and (top == end or not space_at(kind, data, top - 1)):
-            # cut the last word when a space is left inside the stripped text
-            lo, last = end, top
-            while lo < last and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, lo)):
-                lo += 1
-            while last > lo and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, last - 1)):
-                last -= 1
-            found = False
-            for j in range(last - 1, lo - 1, -1):
-                if space_at(kind, data, j):
-                    found = True
-                    top = j
-                    break
-        afters.append(stripped(buffer, kind, data, end, top))
+        before, after = context_pair(buffer, kind, data, size, starts[i], ends[i], n)
+        befores.append(before)
+        afters.append(after)
     return befores, afters

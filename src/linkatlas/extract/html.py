@@ -110,7 +110,8 @@ else:
         Placement.SIDEBAR, Placement.COMMENT, Placement.UNKNOWN])
     _compiled_walk.set_block_tags(_BLOCK_TAGS)
     _compiled_walk.configure_records(Link, tuple(f.name for f in dataclasses.fields(Link)),
-                                     urls.host_and_domain, rel_flags)
+                                     urls.host_and_domain, rel_flags, urls.resolve_normalized,
+                                     MAX_HREF)
 
 PURE_ENV = "LINKATLAS_PURE_EXTRACT"  # set to 1 to force the pure-Python path
 
@@ -473,6 +474,9 @@ class _HtmlPage:
         if dropped:
             items[:] = [it for it in items if not (type(it) is _Pending and id(it) in dropped)]
             pending = [it for it in pending if id(it) not in dropped]
+        if walk is not None:
+            walk.anchors(pending, buffer, LinkKind.A, ANCHOR_LIMIT, cap, self._anchor)
+            return
         for item in pending:
             if 0 <= item.start <= item.end and item.kind is LinkKind.A:
                 anchor = buffer[item.start : item.end].strip()
@@ -546,13 +550,7 @@ class _HtmlPage:
         if root is not None:
             main = _placement.choose_main(marks.paragraph_scores(root), marks.candidate_stats,
                                           marks.parent_children)
-        pending = [it for it in items if type(it) is _Pending]
-        places = marks.placements(
-            [it.node for it in pending], [len(it.anchor) for it in pending],
-            [bool(it.rel) and "ugc" in it.rel.lower().split() for it in pending], main,
-            4 * doc_len + 10_000)
-        for item, place in zip(pending, places, strict=True):
-            item.place = place
+        marks.place([it for it in items if type(it) is _Pending], main, 4 * doc_len + 10_000)
 
     def _emit(self, items: list[_Pending | tuple[str, LinkKind]], buffer: str,
               walk: ModuleType | None) -> None:
@@ -566,10 +564,7 @@ class _HtmlPage:
         size = len(buffer)
         unknown = Placement.UNKNOWN
         if walk is not None:
-            marked = [it for it in items if type(it) is _Pending]
-            befores, afters = walk.contexts(buffer, [it.start for it in marked],
-                                            [it.end for it in marked], n)
-            internal, count = walk.emit(items, _Pending, befores, afters, make, builder, unknown)
+            internal, count = walk.emit(items, _Pending, buffer, n, make, builder, unknown)
             self.page.internal_links += internal
             self.page.external_links += count - internal
             return
