@@ -155,9 +155,14 @@ def test_demo(tmp_path: Path) -> None:
     assert prof.links > 20 and prof.refdomains >= 8
     assert prof.nofollow and prof.sponsored and prof.ugc
     assert {"content", "footer"} <= set(prof.by_placement)
+    # The domain graph is ranked: the authority bands (chart, report, dashboard) have scores.
+    assert result.ranked.graph.name == "index:domain" and result.ranked.graph.nodes > 10
+    assert prof.authority_graph == "index:domain"
+    assert sum(b.refdomains for b in prof.authority if b.name != "not scored") > 0
     again = runner.invoke(app, ["demo", "--dir", str(tmp_path / "demo")])
     assert again.exit_code == 0, again.output
     assert "Backlink profile of" in again.stdout and "crawled" in again.stdout
+    assert "ranked the domain graph" in again.stdout
 
 
 def test_robots_check_names_the_deciding_rule(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def demo(
     port: Annotated[int, typer.Option(help="Port of the dashboard (--serve); a busy one is "
                                       "replaced by a free one.", min=1, max=65535)] = 8000,
 ) -> None:
-    """Build the sample web, ingest it as a WARC, crawl it live, print a backlink profile."""
+    """Build the sample web, ingest it as a WARC, crawl it live, rank it, print a profile."""
     with Progress(SpinnerColumn(), TextColumn("[bold]crawling the sample web[/bold] "
                   "{task.completed:,} pages, queue {task.fields[queued]:,}"), console=err,
                   transient=True) as bar:
@@ -55,6 +55,9 @@ def demo(
         out.print("crawled the same web live over HTTP on loopback (robots.txt, sitemaps, "
                   "per-host delays):")
         _print_crawl(result.crawl)
+    graph = result.ranked.graph
+    out.print(f"ranked the domain graph: {graph.nodes:,} domains, {graph.edges:,} edges "
+              f"(PageRank in {result.ranked.pagerank_seconds:.2f} s)")
     _print_profile(result.profile)
     out.print(
         f"\nTry: linkatlas backlinks {result.profile.target.value} --db {result.db} --limit 20"
