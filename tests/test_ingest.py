@@ -80,19 +80,22 @@ def test_kill_9_during_ingest_loses_nothing(tmp_path: Path) -> None:
     expected = table_digest(reference)
     rng = random.Random(2)
     db = tmp_path / "killed.duckdb"
-    kills = 0
-    for _ in range(5):
+    kills = runs = 0
+    # A shared machine's speed changes between runs: a run that finished before its kill does
+    # not count, and the loop goes on until five runs were killed (at most 15 runs).
+    while kills < 5 and runs < 15:
+        runs += 1
         # --force: every killed run re-reads everything, so each kill lands mid-write.
         proc = subprocess.Popen([*command(db), "--force"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 0.9) * duration)
+        time.sleep(rng.uniform(0.3, 0.9 if kills >= runs - 1 else 0.6) * duration)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait(timeout=60)
         if db.exists():  # whatever was committed is readable and consistent
             assert api.counts(db=db)["links"] >= 0
-    assert kills >= 3, "most runs should have been killed mid-way"
+    assert kills >= 3, f"only {kills} of {runs} runs were killed mid-way"
     # The resumed run reads only the files no killed run finished.
     done = subprocess.run(command(db), capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr

@@ -241,7 +241,7 @@ def test_real_server_owns_the_index_and_crawls_on_loopback(tmp_path: Path) -> No
                 reads += 1
                 state = httpx.get(f"{base}/api/v1/jobs/{job['id']}", timeout=60).json()["state"]
             final = httpx.get(f"{base}/api/v1/jobs/{job['id']}", timeout=60).json()
-            assert final["state"] == "done", final
+            assert final["state"] == "done", (final.get("error"), final)
             assert final["result"]["pages"] > 20 and reads >= 1
             counts = httpx.get(base + "/", timeout=60).text
             assert re.search(r'<div class="n">[1-9][\d,]*</div>links', counts)
