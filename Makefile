@@ -7,6 +7,8 @@ BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_DIR ?= out/demo
 # bench/profile.py index sizes (1M, 3M, 10M, 30M, 100M); the default finishes in minutes
 PROFILE_SIZES ?= 1M,3M
+# bench/web.py: seconds per endpoint and concurrency level (24 rows: about 2.5 minutes at 5)
+WEB_SECONDS ?= 5
 
 .PHONY: demo test lint bench docs clean browser
 
@@ -53,6 +55,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/graph.py
 	$(BIN)/python bench/profile.py --sizes $(PROFILE_SIZES)
+	$(BIN)/python bench/web.py --seconds $(WEB_SECONDS)
 
 docs: $(STAMP)
 	$(BIN)/python -m linkatlas settings --markdown > docs/settings.md
