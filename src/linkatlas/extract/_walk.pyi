@@ -26,9 +26,29 @@ def collect(
     resolve: Callable[[str], str | None],
     same_page: set[str], emails: set[str], robots: list[str], items: list[Any],
     meta: Callable[..., None], link_element: Callable[..., None],
-    mailto_address: Callable[[str], str | None], pending: type, kind_a: LinkKind,
-    kind_area: LinkKind,
+    mailto_address: Callable[[str], str | None], kind_a: LinkKind, kind_area: LinkKind,
 ) -> None: ...
+
+class Pending:
+    node: LexborNode
+    target: str
+    kind: LinkKind
+    rel: str
+    attrs: dict[str, str | None]
+    start: int
+    end: int
+    place: Placement | None
+    block: Any
+    block_key: int
+    in_list: bool
+    in_main: bool
+    anchor: str
+    def __init__(
+        self, node: LexborNode, target: str, kind: LinkKind, rel: str,
+        attrs: dict[str, str | None],
+    ) -> None: ...
+
+def set_offsets(pending: list[Any], starts: list[int], ends: list[int]) -> None: ...
 
 def merge_clones(pending: list[Any], buffer: str, source: str) -> set[int]: ...
 
@@ -47,7 +67,7 @@ def anchors(
 ) -> None: ...
 
 def emit(
-    items: list[Any], pending: type, buffer: str, n: int, make: Callable[..., Any],
+    items: list[Any], buffer: str, n: int, make: Callable[..., Any],
     builder: Any, unknown: Placement,
 ) -> tuple[int, int]: ...
 

@@ -83,16 +83,62 @@ def link_elements(LexborHTMLParser tree, LexborNode root):
 
 
 # ---------------------------------------------------------------------------------------------
+# The compiled path's pending link (html.py's _Pending with the same attributes, as C fields:
+# every compiled loop reads and writes them without an attribute lookup)
+
+
+cdef class Pending:
+    """A body link waiting for its anchor, context and placement."""
+
+    cdef public LexborNode node
+    cdef public str target
+    cdef public object kind
+    cdef public str rel
+    cdef public dict attrs
+    cdef public Py_ssize_t start
+    cdef public Py_ssize_t end
+    cdef public object place
+    cdef public object block
+    cdef public Py_ssize_t block_key
+    cdef public bint in_list
+    cdef public bint in_main
+    cdef public str anchor
+
+    def __init__(self, LexborNode node, str target, kind, str rel, dict attrs):
+        self.node = node
+        self.target = target
+        self.kind = kind
+        self.rel = rel
+        self.attrs = attrs
+        self.start = -1
+        self.end = -1
+        self.anchor = ""
+
+
+def set_offsets(list pending, list starts, list ends):
+    """Each pending link's start and end offsets in the body text."""
+    cdef Py_ssize_t i
+    cdef Pending item
+    if not (len(pending) == len(starts) == len(ends)):
+        raise ValueError("one offset pair a link")
+    for i in range(len(pending)):
+        item = pending[i]
+        item.start = starts[i]
+        item.end = ends[i]
+
+
+# ---------------------------------------------------------------------------------------------
 # html.py's _collect loop over the link elements
 
 
 def collect(list elements, resolve, set same_page, set emails, list robots, list items,
-            meta, link_element, mailto_address, pending, kind_a, kind_area):
+            meta, link_element, mailto_address, kind_a, kind_area):
     """The body of html.py's ``_HtmlPage._collect`` loop, compiled: head elements go to
     ``meta``/``link_element``, mailto: addresses to ``emails``, every other kept ``a``/``area``
-    becomes a ``pending`` record appended to ``items``."""
-    cdef str tag, href
+    becomes a ``Pending`` record appended to ``items``."""
+    cdef str tag, href, rel
     cdef dict attrs
+    cdef Pending item
     cdef dict cache = resolve._cache  # _Resolver's own memo, kept as its __call__ keeps it
     cdef str base = resolve.base
     for tag, attrs, node in elements:
@@ -121,19 +167,15 @@ def collect(list elements, resolve, set same_page, set emails, list robots, list
             cache[href] = target
         if target is None or ("#" in href and target in same_page):
             continue
-        item = pending.__new__(pending)
+        item = Pending.__new__(Pending)
         item.node = node
         item.target = target
         item.kind = kind_area if tag == "area" else kind_a
-        item.rel = attrs.get("rel") or ""
+        rel = attrs.get("rel") or ""
+        item.rel = rel
         item.attrs = attrs
         item.start = -1
         item.end = -1
-        item.place = None
-        item.block = None
-        item.block_key = 0
-        item.in_list = False
-        item.in_main = False
         item.anchor = ""
         items.append(item)
 
@@ -147,8 +189,9 @@ def merge_clones(list pending, str buffer, str source):
     cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
     cdef bint gap_only
     cdef dict dom_count
+    cdef Pending first, item
     for i in range(count - 1):
-        if pending[i].attrs == pending[i + 1].attrs:
+        if (<Pending> pending[i]).attrs == (<Pending> pending[i + 1]).attrs:
             break
     else:
         return dropped
@@ -161,8 +204,8 @@ def merge_clones(list pending, str buffer, str source):
         first = pending[i]
         href = first.attrs.get("href") or ""
         j = i + 1
-        while j < count and pending[j].attrs == first.attrs:
-            lo, hi = pending[j - 1].end, pending[j].start
+        while j < count and (<Pending> pending[j]).attrs == first.attrs:
+            lo, hi = (<Pending> pending[j - 1]).end, (<Pending> pending[j]).start
             if lo < 0 or hi < 0:
                 break
             gap_only = True  # buffer[lo:hi].strip() is empty
@@ -178,7 +221,8 @@ def merge_clones(list pending, str buffer, str source):
         if j - i > 1 and href:
             excess = dom_count[href] - source.count(href)
             if 0 < excess < dom_count[href]:
-                last = pending[min(j - 1, i + excess)]
+                item = pending[min(j - 1, i + excess)]
+                last = item
                 first.end = last.end
                 for k in range(i + 1, min(j, i + excess + 1)):
                     dropped.add(id(pending[k]))
@@ -194,6 +238,7 @@ def anchors(list pending, str buffer, kind_a, Py_ssize_t limit, cap, fallback):
     cdef int kind = PyUnicode_KIND(buffer)
     cdef void *data = PyUnicode_DATA(buffer)
     cdef str anchor
+    cdef Pending item
     for item in pending:
         start = item.start
         end = item.end

@@ -306,6 +306,7 @@ cdef class Marks:
         cdef list infos = []
         cdef list entry
         cdef list ugc = []
+        cdef Pending item
         self.budget = text_budget
         for i in range(count):
             item = pending[i]
@@ -341,7 +342,8 @@ cdef class Marks:
             place = ctx[0]
             if place == C_NONE and ugc[i]:
                 place = C_COMMENT
-            pending[i].place = _PLACES[decide(place, ctx[2], has_main, density, links, ctx[5])]
+            item = pending[i]
+            item.place = _PLACES[decide(place, ctx[2], has_main, density, links, ctx[5])]
 
     def paragraph_scores(self, LexborNode root):
         """The scoring half of placement.main_block_ids: {address: score} of the up-to-three

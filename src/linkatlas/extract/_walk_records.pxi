@@ -84,7 +84,7 @@ cdef object new_link(list values):
     return la_new_record(_link_type, _link_offsets, ptrs, N_LINK_FIELDS)
 
 
-def emit(list items, pending, str buffer, Py_ssize_t n, make, builder, unknown):
+def emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
     """html.py's ``_emit`` loop, compiled: every link record in document order (head links
     through ``builder.add``) with its context (n characters each side of its offsets in the
     buffer), built as ``make`` (a ``common.LinkMaker``) would build it; returns (internal
@@ -93,6 +93,7 @@ def emit(list items, pending, str buffer, Py_ssize_t n, make, builder, unknown):
     cdef int kind_ = PyUnicode_KIND(buffer)
     cdef void *data = PyUnicode_DATA(buffer)
     cdef tuple around
+    cdef Pending item
     cdef list links = builder.links
     cdef dict seen = builder.seen
     cdef Py_ssize_t j = 0, internal = 0
@@ -107,10 +108,11 @@ def emit(list items, pending, str buffer, Py_ssize_t n, make, builder, unknown):
     values[19] = values[20] = make._seen
     values[21] = make._via
     values[22] = make._observed_in
-    for item in items:
-        if type(item) is not pending:
-            builder.add(*item)
+    for entry in items:
+        if type(entry) is tuple:
+            builder.add(*entry)
             continue
+        item = entry
         target, kind, anchor = item.target, item.kind, item.anchor
         key = (target, kind, anchor)
         occurrence = seen.get(key, 0)

@@ -310,7 +310,7 @@ class _HtmlPage:
             self._place(items, len(text))
         else:
             items = self._collect(tree, walk)
-            pending = [it for it in items if type(it) is _Pending]
+            pending = [it for it in items if not isinstance(it, tuple)]
             tree.strip_tags(_STRIP_TAGS)
             marks = self.marks = walk.Marks([it.node for it in pending[:_MAX_MARKED]])
             try:
@@ -350,7 +350,7 @@ class _HtmlPage:
         items: list[_Pending | tuple[str, LinkKind]] = []
         if walk is not None:
             walk.collect(elements, resolve, same_page, self.emails, robots, items, self._meta,
-                         self._link_element, mailto_address, _Pending, LinkKind.A, LinkKind.AREA)
+                         self._link_element, mailto_address, LinkKind.A, LinkKind.AREA)
             elements = []  # done
         for tag, attrs, node in elements:
             if tag == "meta":
@@ -376,7 +376,7 @@ class _HtmlPage:
         canonical = page.canonical or None
         if canonical is not None and canonical not in same_page:
             # a link to the canonical URL with a fragment is a same-page link too
-            kept = [it for it in items if not (isinstance(it, _Pending) and it.target == canonical
+            kept = [it for it in items if not (not isinstance(it, tuple) and it.target == canonical
                                               and "#" in (it.attrs.get("href") or ""))]
             items[:] = kept
         if page_nofollow_from_meta(robots):
@@ -460,9 +460,7 @@ class _HtmlPage:
             buffer = ""
         else:
             buffer, starts, ends = walk.body_text(body, len(pending))
-            for item, start, end in zip(pending, starts, ends, strict=True):
-                item.start = start
-                item.end = end
+            walk.set_offsets(pending, starts, ends)
         self._anchors(items, pending, buffer, walk)
         return buffer
 
@@ -472,7 +470,7 @@ class _HtmlPage:
         merge = _merge_clones if walk is None else walk.merge_clones
         dropped = merge(pending, buffer, self.source)
         if dropped:
-            items[:] = [it for it in items if not (type(it) is _Pending and id(it) in dropped)]
+            items[:] = [it for it in items if not (not isinstance(it, tuple) and id(it) in dropped)]
             pending = [it for it in pending if id(it) not in dropped]
         if walk is not None:
             walk.anchors(pending, buffer, LinkKind.A, ANCHOR_LIMIT, cap, self._anchor)
@@ -550,7 +548,7 @@ class _HtmlPage:
         if root is not None:
             main = _placement.choose_main(marks.paragraph_scores(root), marks.candidate_stats,
                                           marks.parent_children)
-        marks.place([it for it in items if type(it) is _Pending], main, 4 * doc_len + 10_000)
+        marks.place([it for it in items if not isinstance(it, tuple)], main, 4 * doc_len + 10_000)
 
     def _emit(self, items: list[_Pending | tuple[str, LinkKind]], buffer: str,
               walk: ModuleType | None) -> None:
@@ -564,7 +562,7 @@ class _HtmlPage:
         size = len(buffer)
         unknown = Placement.UNKNOWN
         if walk is not None:
-            internal, count = walk.emit(items, _Pending, buffer, n, make, builder, unknown)
+            internal, count = walk.emit(items, buffer, n, make, builder, unknown)
             self.page.internal_links += internal
             self.page.external_links += count - internal
             return
