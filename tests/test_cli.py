@@ -180,3 +180,14 @@ def test_robots_check_names_the_deciding_rule(tmp_path: Path) -> None:
     assert json.loads(mine.stdout)[0]["rule"] == "Disallow: /"
     proc = cli("robots-check", str(tmp_path / "missing.txt"), "https://x.example/")
     assert proc.returncode == 2 and "cannot read" in proc.stderr
+
+
+def test_serve_help_keeps_its_defaults() -> None:
+    """'[default: ...]' in an option's help is Rich markup unless escaped: it vanished from
+    'serve --help' ('DuckDB index file .')."""
+    res = runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "240"})
+    assert res.exit_code == 0, res.output
+    for shown in ("DuckDB index file [default: setting 'db', ./linkatlas.duckdb].",
+                  "[default: setting web_token, LINKATLAS_WEB_TOKEN]",
+                  "[default: reports/ beside the index]"):
+        assert shown in res.output, res.output

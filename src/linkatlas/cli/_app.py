@@ -53,7 +53,7 @@ class Format(enum.StrEnum):
 
 DbOpt = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB index file [default: setting 'db', ./linkatlas.duckdb]."),
+    typer.Option("--db", help="DuckDB index file \\[default: setting 'db', ./linkatlas.duckdb]."),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most N rows.")]

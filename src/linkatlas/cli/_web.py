@@ -33,12 +33,12 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     token: Annotated[str | None, typer.Option(
-        help="API token of the write endpoints [default: setting web_token, "
+        help="API token of the write endpoints \\[default: setting web_token, "
              "LINKATLAS_WEB_TOKEN]; without one, writes are disabled.")] = None,
     files: Annotated[Path | None, typer.Option(
         help="Folder that ingest and import jobs may read files from.")] = None,
     reports: Annotated[Path | None, typer.Option(
-        help="Folder for report jobs' files [default: reports/ beside the index].")] = None,
+        help="Folder for report jobs' files \\[default: reports/ beside the index].")] = None,
     allow_net: AllowNetOpt = None,
     map_host: Annotated[list[str] | None, typer.Option(help="HOST=ADDRESS:PORT for crawl "
                         "jobs (testing and demos; repeatable).", hidden=True)] = None,
