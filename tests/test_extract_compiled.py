@@ -104,6 +104,8 @@ def test_spaced_utf8_is_the_regex_then_selectolax_encoding() -> None:
             assert any("\ud800" <= c <= "\udfff" for c in text), repr(text)
         else:
             assert got == expected.encode("utf-8", "ignore"), repr(text)
+            # the body the text was decoded from, handed over instead of encoding again
+            assert walk.spaced_utf8(text, text.encode("utf-8")) == got, repr(text)
 
 
 # "info@example.com" as Cloudflare's e-mail protection writes it (key 0x42 XOR-ed in)

@@ -212,15 +212,19 @@ cdef bint block_tag_bytes(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) no
     return k > 0 and la_is_block_tag(word, k)
 
 
-def spaced_utf8(str text):
+def spaced_utf8(str text, bytes exact=None):
     """``_BLOCK_TAG.sub(" <", text)`` as the UTF-8 bytes selectolax parses for it, or None when
     the text holds lone surrogates (selectolax drops them when it encodes; the caller then
     uses the regex). The space before each block-level tag keeps "<p>one</p><p>two</p>" from
-    reading "onetwo"."""
-    try:
-        raw = text.encode("utf-8")
-    except UnicodeEncodeError:
-        return None
+    reading "onetwo". ``exact``, when given, must be ``text.encode("utf-8")`` (the body the
+    text was decoded from): it is used instead of encoding again."""
+    if exact is not None:
+        raw = exact
+    else:
+        try:
+            raw = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
     cdef const unsigned char *src = <const unsigned char *> PyBytes_AS_STRING(raw)
     cdef Py_ssize_t n = len(raw), i = 0, prev, at
     cdef list where = []

@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from linkatlas import urls
 from linkatlas.extract import placement as _placement
-from linkatlas.extract.charset import decode
+from linkatlas.extract.charset import decode, python_codec
 from linkatlas.extract.common import LinkMaker, rel_flags
 from linkatlas.extract.headers import HeaderInfo, header_info, page_nofollow_from_meta
 from linkatlas.extract.markers import LEADING_MARKS as _LEADING_MARKS
@@ -281,7 +281,13 @@ class _HtmlPage:
         self.text = ""  # the visible body text, for Extracted.text
 
     def run(self) -> None:
-        text, charset = decode(self.capture.body, self.info.content_type or None)
+        body = self.capture.body
+        text, charset = decode(body, self.info.content_type or None)
+        # A UTF-8 body that decoded without a replacement is the UTF-8 encoding of the text:
+        # the compiled path hands it to the parser as it is instead of encoding the text again.
+        exact: bytes | None = None
+        if python_codec(charset) == "utf-8" and "\ufffd" not in text:
+            exact = body[3:] if body[:3] == b"\xef\xbb\xbf" else body
         self.page.charset = charset
         walk = compiled_walk()
         if walk is None:
@@ -294,14 +300,16 @@ class _HtmlPage:
             self.emails |= cloudflare_emails(text)
         if _may_be_astral(text) and _MARKER.search(text):
             text = _MARKER.sub("\ufffd", text)  # the page's own private-use characters
+            exact = None
         if tags > NESTING_LIMIT and _max_depth(text) > NESTING_LIMIT // 4:
             # A nesting bomb: the HTML tree builder is quadratic in nesting depth (100,000
             # open <div> take Lexbor 15 s), so a page that leaves that many elements open is
             # flattened to the tags that carry links before parsing.
             text = _FLATTEN.sub(" ", text)
+            exact = None
         self.source = text
         # the compiled path hands selectolax the UTF-8 bytes it would encode the str to
-        spaced = walk.spaced_utf8(text) if walk is not None else None
+        spaced = walk.spaced_utf8(text, exact) if walk is not None else None
         tree = self.tree = LexborHTMLParser(
             spaced if spaced is not None else _BLOCK_TAG.sub(" <", text))
         if walk is None:
