@@ -219,7 +219,18 @@ def merge_clones(list pending, str buffer, str source):
                 break
             j += 1
         if j - i > 1 and href:
-            excess = dom_count[href] - source.count(href)
+            # source.count(href), but only up to the count that rules a merge out: on long
+            # pages the count scanned the whole source for every group of clones
+            total = dom_count[href]
+            found = 0
+            at = 0
+            while found < total:
+                at = source.find(href, at)
+                if at < 0:
+                    break
+                found += 1
+                at += len(href)
+            excess = total - found
             if 0 < excess < dom_count[href]:
                 item = pending[min(j - 1, i + excess)]
                 last = item
