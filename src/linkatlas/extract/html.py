@@ -137,6 +137,8 @@ def is_html(content_type: str, body: bytes) -> bool:
 
 def language_tag(value: str) -> str:
     """A language tag lower-cased to language[-region] (``en-GB`` -> ``en-gb``), or ''."""
+    if not value:
+        return ""  # the usual Content-Language: none
     first = value.strip().replace("_", "-").split(",")[0].strip().lower()
     m = _LANG.match(first)
     return m.group(0) if m and (m.end() == len(first) or first[m.end()] == "-") else ""

@@ -76,8 +76,10 @@ def tracking_ids_at(html: str, starts: tuple[list[int], list[int], list[int], li
     yaCounter, hjid: a superset of the places finditer would match, as the compiled page scan
     finds them). No match can start inside another, so matching at each place is the same as
     scanning."""
-    found: set[str] = set()
     dashed, calls, *singles = starts
+    if not (dashed or calls or any(singles)):
+        return ()  # most pages: no place where an ID could start
+    found: set[str] = set()
     for pos in dashed:
         if (m := _DASHED.match(html, pos)) is not None:
             _dashed(html, m, found)
