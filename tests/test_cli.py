@@ -7,7 +7,9 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -191,3 +193,28 @@ def test_serve_help_keeps_its_defaults() -> None:
                   "[default: setting web_token, LINKATLAS_WEB_TOKEN]",
                   "[default: reports/ beside the index]"):
         assert shown in res.output, res.output
+
+
+def test_every_help_keeps_its_defaults() -> None:
+    """Every '[default: ...]' written into an option's help shows in that command's --help
+    (unescaped, Rich takes it for a markup tag and drops it)."""
+    import typer.main
+
+    def commands(cmd: Any, path: list[str]) -> Iterator[tuple[list[str], Any]]:
+        yield path, cmd  # typer's own click: duck-typed, not isinstance of the click package
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from commands(sub, [*path, name])
+
+    checked = 0
+    for path, cmd in commands(typer.main.get_command(app), []):
+        wanted = [p.help.replace("\\[", "[") for p in cmd.params
+                  if getattr(p, "help", None) and "[default:" in p.help]
+        if not wanted:
+            continue
+        res = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "1000"})
+        shown = " ".join(res.output.replace("│", " ").split())
+        for text in wanted:
+            start = text.index("[default:")
+            assert " ".join(text[start:].split()) in shown, (path, text)
+            checked += 1
+    assert checked >= 12

@@ -90,9 +90,9 @@ def audit(
         "--spam-list", help="A file of spam hosts or domains (plain, URLs or a disavow file).")]
     = None,
     brand: Annotated[list[str] | None, typer.Option(
-        "--brand", help="A brand name of the target (repeatable) [default: inferred].")] = None,
+        "--brand", help="A brand name of the target (repeatable) \\[default: inferred].")] = None,
     keyword: Annotated[list[str] | None, typer.Option(
-        "--keyword", help="A money keyword of the target (repeatable) [default: inferred].")]
+        "--keyword", help="A money keyword of the target (repeatable) \\[default: inferred].")]
     = None,
     limit: LimitOpt = None,
     output: Annotated[Path | None, typer.Option(

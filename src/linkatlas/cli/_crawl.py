@@ -34,7 +34,7 @@ def crawl(
     db: DbOpt = None,
     name: Annotated[str, typer.Option(help="Crawl name: the same name resumes.")] = "crawl",
     hosts: Annotated[list[str] | None, typer.Option("--hosts", help="Only these hosts "
-                     "(repeatable) [default: the seeds' registrable domains].")] = None,
+                     "(repeatable) \\[default: the seeds' registrable domains].")] = None,
     max_depth: Annotated[int, typer.Option(min=0, help="Link hops from a seed.")] = 5,
     max_pages: Annotated[int, typer.Option(min=0, help="Pages this run (0: no limit).")] = 1000,
     include: Annotated[list[str] | None, typer.Option(help="Only URLs matching this regex "

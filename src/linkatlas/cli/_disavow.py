@@ -112,7 +112,7 @@ def generate(
     spam_list: Annotated[Path | None, typer.Option(
         "--spam-list", help="A file of spam hosts or domains for the audit.")] = None,
     brand: Annotated[list[str] | None, typer.Option(
-        "--brand", help="A brand name of the target (repeatable) [default: inferred].")] = None,
+        "--brand", help="A brand name of the target (repeatable) \\[default: inferred].")] = None,
 ) -> None:
     """Write a disavow file of the audit's disavow candidates (minus the keep-list)."""
     result = api.disavow_from_audit(target, keep=[_keep_value(k) for k in keep or ()],

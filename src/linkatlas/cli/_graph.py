@@ -46,14 +46,14 @@ def _score_table(rows: list[Any], title: str) -> None:
 def rank_(
     db: DbOpt = None,
     level: Annotated[list[str] | None, typer.Option(
-        "--level", help="domain, host or page (repeatable) [default: domain and page].")] = None,
+        "--level", help="domain, host or page (repeatable) \\[default: domain and page].")] = None,
     graph: Annotated[str | None, typer.Option(
         "--graph", "-g", help="Rank this imported graph instead of the index's own.")] = None,
     all_links: Annotated[bool, typer.Option(
         "--all-links", help="Count links that pass no credit (nofollow, sponsored, ugc, meta "
         "nofollow) too.")] = False,
     exact: Annotated[bool | None, typer.Option(
-        "--exact/--hyperball", help="Exact harmonic centrality or HyperBall [default: exact "
+        "--exact/--hyperball", help="Exact harmonic centrality or HyperBall \\[default: exact "
         "up to 20,000 nodes].", show_default=False)] = None,
     harmonic: Annotated[bool, typer.Option(
         "--harmonic/--no-harmonic", help="Compute harmonic centrality (slow on big graphs).")]
@@ -119,7 +119,7 @@ def graph_import(
     edges: Annotated[Path, typer.Argument(help="Edge list: two tab-separated columns (names "
                      "or ids; .gz ok), or a Common Crawl edges file with --vertices.")],
     db: DbOpt = None,
-    name: Annotated[str | None, typer.Option(help="Graph name [default: the file name].")]
+    name: Annotated[str | None, typer.Option(help="Graph name \\[default: the file name].")]
     = None,
     level: Annotated[str, typer.Option(help="host, domain or node.")] = "host",
     fold: Annotated[str | None, typer.Option(

@@ -15,12 +15,12 @@ from linkatlas.cli._app import DbOpt, Format, FormatOpt, LimitOpt, _emit, app, o
 SourceOpt = Annotated[
     str | None,
     typer.Option("--source", "-s", help="gsc, ahrefs, semrush, majestic or moz "
-                 "[default: told from the columns]."),
+                 "\\[default: told from the columns]."),
 ]
 TargetOpt = Annotated[
     str | None,
     typer.Option("--target", "-t", help="The site an aggregate or Search Console export is "
-                 "about [default: from the file name, e.g. example.com-Latest links-....csv]."),
+                 "about \\[default: from the file name, e.g. example.com-Latest links-....csv]."),
 ]
 
 
