@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,8 +128,17 @@ def test_generate_from_the_audit_of_the_sample_web(tmp_path: Path) -> None:
              if f.band.value == "disavow candidate" and f.source_domain not in wanted}
     assert pages and {urls.host_and_domain(u)[1] for u in pages} == {"roastersforum.example"}
     assert parsed.urls() == {"https://spam.example/page"} | pages
-    assert "# audit: forum or comment link with optimised anchor\n" in text
-    assert "# audit: link network\n" in text
+    # Each entry's reason (the nearest comment above it; entries with the same reason share
+    # it): the category, the score and the evidence behind it.
+    reason = ""
+    for line in text.splitlines():
+        if line.startswith("#"):
+            reason = line
+        elif line and line != "https://spam.example/page":
+            assert reason.startswith("# audit: ") and "; score " in reason, (line, reason)
+    assert "# audit: forum or comment link with optimised anchor; score " in text
+    assert re.search(r"# audit: link network; score \d+; shares analytics/ad id .+\n"
+                     r"domain:bean-review-zone\.example\n", text), text
     assert "# found by hand\nhttps://spam.example/page\n" in text
     again = runner.invoke(app, ["disavow", "generate", "beancraft.example", "-o",
                                 str(tmp_path / "again.txt"), "--db", str(db), "--keep",
@@ -142,11 +152,11 @@ def test_audit_candidates_list_links_of_domains_not_listed_whole() -> None:
     from linkatlas.audit.records import Band, Category, DomainFinding, LinkFinding
 
     def dom(name: str, band: Band, cat: Category | None) -> DomainFinding:
-        return DomainFinding(name, 2, 2, 70.0, band, cat, (), (), (), "")
+        return DomainFinding(name, 2, 2, 70.0, band, cat, (), ("shares id UA-1-1",), (), "")
 
     def link(url: str, band: Band, cat: Category | None) -> LinkFinding:
         return LinkFinding(url, "https://t.example/", urls.host_and_domain(url)[1], "a",
-                           "content", "", True, 70.0, band, cat, (), ())
+                           "content", "", True, 80.4, band, cat, (), ())
 
     forum = Category.FORUM
     domains = [dom("net.example", Band.DISAVOW, Category.NETWORK),
@@ -157,11 +167,12 @@ def test_audit_candidates_list_links_of_domains_not_listed_whole() -> None:
              link("https://forum.example/t/1", Band.DISAVOW, forum),  # same page, one line
              link("https://forum.example/t/3", Band.REVIEW, forum),
              link("https://ok.example/x", Band.OK, None)]
-    reason = f"audit: {forum.value}"
+    reason = f"audit: {forum.value}; score 80"
+    network = "audit: link network; score 70; shares id UA-1-1"
     assert api.audit_candidates(domains, links) == [
-        ("net.example", "audit: link network"),
+        ("net.example", network),
         ("https://forum.example/t/1", reason), ("https://forum.example/t/2", reason)]
-    assert api.audit_candidates(domains) == [("net.example", "audit: link network")]
+    assert api.audit_candidates(domains) == [("net.example", network)]
     kept = api.disavow_generate("t.example", candidates=api.audit_candidates(domains, links),
                                 keep=["forum.example"])
     assert [e.value for e in kept.entries] == ["net.example"]

@@ -91,8 +91,12 @@ def disavow_generate(
     )
 
 
-def _reason(category: Category | None) -> str:
-    return f"audit: {category.value}" if category else "audit: disavow candidate"
+def _reason(finding: DomainFinding | LinkFinding) -> str:
+    """The entry's comment: the audit's category, its score and its top reason with the
+    numbers or the quoted text behind it (one line; the render caps it)."""
+    head = f"audit: {finding.category.value}" if finding.category else "audit: disavow candidate"
+    why = f"{head}; score {finding.score:.0f}"
+    return f"{why}; {finding.reasons[0]}" if finding.reasons else why
 
 
 def audit_candidates(
@@ -102,12 +106,12 @@ def audit_candidates(
     linking page (a URL line) of every disavow-candidate link whose domain is not one: a forum
     is capped at review as a site, but its spammed threads are still worth listing."""
     domains = list(domains)
-    out = [(d.domain, _reason(d.category)) for d in domains if d.band is Band.DISAVOW]
+    out = [(d.domain, _reason(d)) for d in domains if d.band is Band.DISAVOW]
     whole = {d.domain for d in domains if d.band is Band.DISAVOW}
     pages: dict[str, str] = {}
     for link in links:
         if link.band is Band.DISAVOW and link.source_domain not in whole:
-            pages.setdefault(link.source_url, _reason(link.category))
+            pages.setdefault(link.source_url, _reason(link))
     out.extend(sorted(pages.items()))
     return out
 
