@@ -9,7 +9,7 @@ from pathlib import Path
 from linkatlas.api._audit import audit
 from linkatlas.audit import disavow as _disavow
 from linkatlas.audit.disavow import DisavowDiff, DisavowEntry, DisavowFile, Problem
-from linkatlas.audit.records import Band, Category, DomainFinding, LinkFinding
+from linkatlas.audit.records import Band, DomainFinding, LinkFinding
 from linkatlas.errors import InputError
 
 
