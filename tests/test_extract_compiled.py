@@ -284,3 +284,39 @@ def test_no_leak_over_repeated_extraction(monkeypatch: pytest.MonkeyPatch) -> No
             links_from_page(capture)
     grown = _rss_kib() - start
     assert grown < 20_000, f"RSS grew by {grown} KiB over 8 rounds"
+
+
+def test_records_in_c_refuse_a_changed_link_class() -> None:
+    """The C record builder fills Link's slots directly: it must refuse a class whose fields
+    differ or that has a __post_init__, rather than build half-filled records."""
+    import dataclasses
+
+    from linkatlas import urls
+    from linkatlas.extract.common import rel_flags
+    from linkatlas.model import Link
+
+    walk = html._compiled_walk
+    assert walk is not None
+    names = tuple(f.name for f in dataclasses.fields(Link))
+
+    @dataclasses.dataclass(slots=True)
+    class WithHook:
+        x: int = 0
+
+        def __post_init__(self) -> None:
+            pass
+
+    @dataclasses.dataclass
+    class NoSlots:
+        pass
+
+    def bind(cls: type, fields: tuple[str, ...]) -> None:
+        walk.configure_records(cls, fields, urls.host_and_domain, rel_flags,
+                               urls.resolve_normalized, html.MAX_HREF)
+
+    for cls, fields in ((WithHook, names), (Link, names[:-1]), (NoSlots, names)):
+        with pytest.raises(TypeError):
+            bind(cls, fields)
+    bind(Link, names)  # as html.py binds it
+    out = links_from_page(_capture("http://a.test/", b"<p>x <a href='/y' rel=ugc>why</a> z</p>"))
+    assert out.links[0] == dataclasses.replace(out.links[0])  # every slot filled

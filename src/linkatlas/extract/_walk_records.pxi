@@ -63,12 +63,18 @@ def configure_records(type link_type, tuple field_names, host_and_domain, rel_fl
         raise TypeError(f"Link fields changed: {field_names} (the compiled walk knows "
                         f"{LINK_FIELDS}); update _walk_records.pxi")
     cdef Py_ssize_t i, offset
-    for i, name in enumerate(LINK_FIELDS):
+    if hasattr(link_type, "__post_init__"):
+        raise TypeError("Link has a __post_init__: records built in C would skip it; "
+                        "update _walk_records.pxi")
+    offsets = []
+    for name in LINK_FIELDS:
         descr = link_type.__dict__.get(name)
         offset = la_member_offset(<PyObject *> descr) if descr is not None else -1
         if offset < 0:
             raise TypeError(f"Link.{name} is not a writable __slots__ member")
-        _link_offsets[i] = offset
+        offsets.append(offset)
+    for i in range(N_LINK_FIELDS):  # only once every field checked out
+        _link_offsets[i] = offsets[i]
     _link_type = link_type
     _host_and_domain = host_and_domain
     _rel_flags = rel_flags
