@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import logging
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -61,8 +63,11 @@ from linkatlas.store.schema import (
     quote,
     record_table_ddl,
     sql_type,
+    translate,
     translated,
 )
+
+log = logging.getLogger(__name__)
 
 # Rewrite (re-sort) the links table once rows appended since the last sort exceed this share.
 OPTIMIZE_SHARE = 0.10
@@ -267,9 +272,29 @@ class Index:
                 self._con.execute(f"DROP TABLE {spec.name}")
                 self._con.execute(f"ALTER TABLE _new_{spec.name} RENAME TO {spec.name}")
             self._con.execute("UPDATE meta SET value = '0' WHERE name = 'unsorted_links'")
-        with translated("checkpoint", str(self.path)):
-            self._con.execute("CHECKPOINT")
+        self._checkpoint()
         return True
+
+    def _checkpoint(self) -> None:
+        """Fold the write-ahead log into the file, if no other transaction is writing.
+
+        In a serving process, readers share this database instance and their temp tables make
+        them write transactions, which DuckDB's CHECKPOINT refuses to run beside. The data is
+        committed (in the WAL) either way, so a checkpoint that keeps being refused is left to
+        DuckDB's own automatic one (WAL size, or closing the file) rather than failing the job.
+        """
+        for attempt in range(6):
+            try:
+                self._con.execute("CHECKPOINT")
+                return
+            except duckdb.TransactionException as exc:
+                if "CHECKPOINT" not in str(exc).upper():
+                    raise translate(exc, "checkpoint", str(self.path)) from exc
+                time.sleep(0.02 * 2**attempt)  # readers are short: 1.3 s in all
+            except duckdb.Error as exc:
+                raise translate(exc, "checkpoint", str(self.path)) from exc
+        log.info("%s: checkpoint deferred (other transactions active); the WAL keeps the data",
+                 self.path)
 
     def checksum(self, what: Literal["links", "pages"]) -> str:
         """An order-independent digest of every row's model columns: equal tables, equal digest."""
