@@ -311,8 +311,7 @@ def test_records_in_c_refuse_a_changed_link_class() -> None:
         pass
 
     def bind(cls: type, fields: tuple[str, ...]) -> None:
-        walk.configure_records(cls, fields, urls.host_and_domain, rel_flags,
-                               urls.resolve_normalized, html.MAX_HREF)
+        walk.configure_records(cls, fields, urls.host_and_domain, rel_flags)
 
     for cls, fields in ((WithHook, names), (Link, names[:-1]), (NoSlots, names)):
         with pytest.raises(TypeError):

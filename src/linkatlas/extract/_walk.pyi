@@ -17,9 +17,6 @@ def link_elements(
 def body_text(root: LexborNode, count: int) -> tuple[str, list[int], list[int]]: ...
 def set_block_tags(words: list[str]) -> None: ...
 def spaced_utf8(text: str, exact: bytes | None = None) -> bytes | None: ...
-def contexts(
-    buffer: str, starts: list[int], ends: list[int], n: int
-) -> tuple[list[str], list[str]]: ...
 
 def collect(
     elements: list[tuple[str, dict[str, str | None], LexborNode]],
@@ -38,10 +35,6 @@ class Pending:
     start: int
     end: int
     place: Placement | None
-    block: Any
-    block_key: int
-    in_list: bool
-    in_main: bool
     anchor: str
     def __init__(
         self, node: LexborNode, target: str, kind: LinkKind, rel: str,
@@ -59,7 +52,6 @@ def configure_records(
     link_type: type, field_names: tuple[str, ...],
     host_and_domain: Callable[[str], tuple[str, str]],
     rel_flags: Callable[[str], tuple[str, bool, bool, bool]],
-    resolve_normalized: Callable[[str, str], str | None], max_href: int,
 ) -> None: ...
 def anchors(
     pending: list[Any], buffer: str, kind_a: LinkKind, limit: int,

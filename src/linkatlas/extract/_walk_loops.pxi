@@ -83,8 +83,8 @@ def link_elements(LexborHTMLParser tree, LexborNode root):
 
 
 # ---------------------------------------------------------------------------------------------
-# The compiled path's pending link (html.py's _Pending with the same attributes, as C fields:
-# every compiled loop reads and writes them without an attribute lookup)
+# The compiled path's pending link (html.py's _Pending with the attributes the compiled path
+# uses, as C fields: every compiled loop reads and writes them without an attribute lookup)
 
 
 cdef class Pending:
@@ -98,10 +98,6 @@ cdef class Pending:
     cdef public Py_ssize_t start
     cdef public Py_ssize_t end
     cdef public object place
-    cdef public object block
-    cdef public Py_ssize_t block_key
-    cdef public bint in_list
-    cdef public bint in_main
     cdef public str anchor
 
     def __init__(self, LexborNode node, str target, kind, str rel, dict attrs):
@@ -136,11 +132,10 @@ def collect(list elements, resolve, set same_page, set emails, list robots, list
     """The body of html.py's ``_HtmlPage._collect`` loop, compiled: head elements go to
     ``meta``/``link_element``, mailto: addresses to ``emails``, every other kept ``a``/``area``
     becomes a ``Pending`` record appended to ``items``."""
-    cdef str tag, href, rel
+    cdef str tag, href
     cdef dict attrs
     cdef Pending item
-    cdef dict cache = resolve._cache  # _Resolver's own memo, kept as its __call__ keeps it
-    cdef str base = resolve.base
+    cdef dict cache = resolve._cache  # _Resolver's own memo, read first as its __call__ does
     for tag, attrs, node in elements:
         if tag == "meta":
             meta(attrs, robots, resolve, items)
@@ -157,22 +152,15 @@ def collect(list elements, resolve, set same_page, set emails, list robots, list
                 emails.add(address)
             continue
         target = cache.get(href, "")
-        if target == "":  # _Resolver.__call__, inline
-            target = None
-            if len(href) <= _max_href:
-                target = _resolve_normalized(href, base)
-                if target is not None and not (target.startswith("http://")
-                                               or target.startswith("https://")):
-                    target = None
-            cache[href] = target
+        if target == "":
+            target = resolve(href)
         if target is None or ("#" in href and target in same_page):
             continue
         item = Pending.__new__(Pending)
         item.node = node
         item.target = target
         item.kind = kind_area if tag == "area" else kind_a
-        rel = attrs.get("rel") or ""
-        item.rel = rel
+        item.rel = attrs.get("rel") or ""
         item.attrs = attrs
         item.start = -1
         item.end = -1
@@ -189,7 +177,7 @@ def merge_clones(list pending, str buffer, str source):
     cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
     cdef bint gap_only
     cdef dict dom_count
-    cdef Pending first, item
+    cdef Pending first, last
     for i in range(count - 1):
         if (<Pending> pending[i]).attrs == (<Pending> pending[i + 1]).attrs:
             break
@@ -231,9 +219,8 @@ def merge_clones(list pending, str buffer, str source):
                 found += 1
                 at += len(href)
             excess = total - found
-            if 0 < excess < dom_count[href]:
-                item = pending[min(j - 1, i + excess)]
-                last = item
+            if 0 < excess < total:
+                last = pending[min(j - 1, i + excess)]
                 first.end = last.end
                 for k in range(i + 1, min(j, i + excess + 1)):
                     dropped.add(id(pending[k]))

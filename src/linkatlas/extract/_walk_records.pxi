@@ -49,16 +49,12 @@ cdef Py_ssize_t _link_offsets[N_LINK_FIELDS]
 cdef type _link_type = None
 _host_and_domain = None
 _rel_flags = None
-_resolve_normalized = None
-cdef Py_ssize_t _max_href = 0
 
 
-def configure_records(type link_type, tuple field_names, host_and_domain, rel_flags,
-                      resolve_normalized, Py_ssize_t max_href):
+def configure_records(type link_type, tuple field_names, host_and_domain, rel_flags):
     """Bind ``model.Link`` (its dataclass field names in order) and the helpers a record needs
-    (``urls.host_and_domain``, ``common.rel_flags``, ``urls.resolve_normalized`` and the
-    longest href resolved)."""
-    global _link_type, _host_and_domain, _rel_flags, _resolve_normalized, _max_href
+    (``urls.host_and_domain``, ``common.rel_flags``)."""
+    global _link_type, _host_and_domain, _rel_flags
     if sorted(field_names) != sorted(LINK_FIELDS) or len(LINK_FIELDS) != N_LINK_FIELDS:
         raise TypeError(f"Link fields changed: {field_names} (the compiled walk knows "
                         f"{LINK_FIELDS}); update _walk_records.pxi")
@@ -78,8 +74,6 @@ def configure_records(type link_type, tuple field_names, host_and_domain, rel_fl
     _link_type = link_type
     _host_and_domain = host_and_domain
     _rel_flags = rel_flags
-    _resolve_normalized = resolve_normalized
-    _max_href = max_href
 
 
 cdef object new_link(list values):

@@ -296,17 +296,3 @@ cdef tuple context_pair(str buffer, int kind, void *data, Py_ssize_t size, Py_ss
                 top = j
                 break
     return before, stripped(buffer, kind, data, end, top)
-
-
-def contexts(str buffer, list starts, list ends, Py_ssize_t n):
-    """(befores, afters): each link's context (``context_pair``) for these offsets."""
-    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
-    cdef int kind = PyUnicode_KIND(buffer)
-    cdef void *data = PyUnicode_DATA(buffer)
-    cdef list befores = [], afters = []
-    cdef Py_ssize_t i
-    for i in range(len(starts)):
-        before, after = context_pair(buffer, kind, data, size, starts[i], ends[i], n)
-        befores.append(before)
-        afters.append(after)
-    return befores, afters

@@ -110,8 +110,7 @@ else:
         Placement.SIDEBAR, Placement.COMMENT, Placement.UNKNOWN])
     _compiled_walk.set_block_tags(_BLOCK_TAGS)
     _compiled_walk.configure_records(Link, tuple(f.name for f in dataclasses.fields(Link)),
-                                     urls.host_and_domain, rel_flags, urls.resolve_normalized,
-                                     MAX_HREF)
+                                     urls.host_and_domain, rel_flags)
 
 PURE_ENV = "LINKATLAS_PURE_EXTRACT"  # set to 1 to force the pure-Python path
 
@@ -386,8 +385,8 @@ class _HtmlPage:
         canonical = page.canonical or None
         if canonical is not None and canonical not in same_page:
             # a link to the canonical URL with a fragment is a same-page link too
-            kept = [it for it in items if not (not isinstance(it, tuple) and it.target == canonical
-                                              and "#" in (it.attrs.get("href") or ""))]
+            kept = [it for it in items if isinstance(it, tuple) or not (
+                it.target == canonical and "#" in (it.attrs.get("href") or ""))]
             items[:] = kept
         if page_nofollow_from_meta(robots):
             self.builder.make.page_nofollow = True
@@ -480,7 +479,7 @@ class _HtmlPage:
         merge = _merge_clones if walk is None else walk.merge_clones
         dropped = merge(pending, buffer, self.source)
         if dropped:
-            items[:] = [it for it in items if not (not isinstance(it, tuple) and id(it) in dropped)]
+            items[:] = [it for it in items if isinstance(it, tuple) or id(it) not in dropped]
             pending = [it for it in pending if id(it) not in dropped]
         if walk is not None:
             walk.anchors(pending, buffer, LinkKind.A, ANCHOR_LIMIT, cap, self._anchor)
