@@ -127,6 +127,34 @@ def set_offsets(list pending, list starts, list ends):
 # html.py's _collect loop over the link elements
 
 
+cdef dict _shared = None  # html._SHARED, the process-wide resolution memo
+cdef Py_ssize_t _shared_href_max = 0
+
+
+def configure_resolution(dict shared, Py_ssize_t href_max):
+    """Bind html.py's process-wide resolution memo and its href length limit."""
+    global _shared, _shared_href_max
+    _shared = shared
+    _shared_href_max = href_max
+
+
+def shared_key(str origin, str href):
+    """``html._Resolver.shared_key`` for a resolver of that origin (tested equal)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(href)
+    cdef Py_UCS4 second
+    if n > _shared_href_max:
+        return None
+    if href.startswith("http://") or href.startswith("https://"):
+        return href
+    if origin and n and href[0] == "/":
+        if n > 1:
+            second = href[1]
+            if second == "/" or second == "\\" or second == "\t" or second == "\n" or second == "\r":
+                return None
+        return (origin, href)
+    return None
+
+
 def collect(list elements, resolve, set same_page, set emails, list robots, list items,
             meta, link_element, mailto_address, kind_a, kind_area):
     """The body of html.py's ``_HtmlPage._collect`` loop, compiled: head elements go to
@@ -136,6 +164,7 @@ def collect(list elements, resolve, set same_page, set emails, list robots, list
     cdef dict attrs
     cdef Pending item
     cdef dict cache = resolve._cache  # _Resolver's own memo, read first as its __call__ does
+    cdef str origin = resolve.origin
     for tag, attrs, node in elements:
         if tag == "meta":
             meta(attrs, robots, resolve, items)
@@ -152,8 +181,14 @@ def collect(list elements, resolve, set same_page, set emails, list robots, list
                 emails.add(address)
             continue
         target = cache.get(href, "")
-        if target == "":
-            target = resolve(href)
+        if target == "":  # the shared memo next, as _Resolver.__call__ reads it
+            key = shared_key(origin, href)
+            if key is not None:
+                target = _shared.get(key, "")
+                if target != "":
+                    cache[href] = target
+            if target == "":
+                target = resolve(href)
         if target is None or ("#" in href and target in same_page):
             continue
         item = Pending.__new__(Pending)

@@ -390,17 +390,48 @@ cdef class Marks:
             node = node.next
         return scores
 
-    def parent_children(self, uintptr_t key):
-        """The addresses of the children of the parent of a node (itself included)."""
-        cdef lxb_dom_node_t *node = <lxb_dom_node_t *> key
-        cdef list out = []
-        if node.parent == NULL:
-            return out
-        node = node.parent.first_child
-        while node != NULL:
-            out.append(<uintptr_t> node)
-            node = node.next
-        return out
+    def main_ids(self, LexborNode root):
+        """placement.choose_main over ``paragraph_scores(root)``, compiled: the addresses of
+        the main block and its strong siblings (empty: no main block)."""
+        cdef dict scores = self.paragraph_scores(root)
+        if not scores:
+            return frozenset()
+        cdef uintptr_t key, best_key = 0
+        cdef double best = 0.0, final, score
+        cdef Py_ssize_t total, links, rank = 0
+        cdef bint found = False
+        cdef str text
+        cdef lxb_dom_node_t *node
+        # sorted(..., reverse=True) keeps first-scored order among equal scores, as in Python
+        for k in sorted(scores, key=scores.__getitem__, reverse=True):
+            if rank == 5:
+                break
+            rank += 1
+            score = scores[k]
+            if score <= best:
+                break  # link density only lowers a score: the rest cannot win
+            key = k
+            text = node_text(<lxb_dom_node_t *> key, True)
+            total = collapsed_len(text)
+            links = linked_len(text, True)
+            if total == 0:
+                total = 1
+            final = score * (1.0 - min(1.0, <double> links / <double> total))
+            if final > best:
+                best_key, best, found = key, final, True
+        if not found or best < 10:
+            return frozenset()
+        chosen = {best_key}
+        cdef double threshold = max(10.0, best * 0.2)
+        node = (<lxb_dom_node_t *> best_key).parent
+        if node != NULL:
+            node = node.first_child
+            while node != NULL:
+                key = <uintptr_t> node
+                if key != best_key and scores.get(key, 0.0) >= threshold:
+                    chosen.add(key)
+                node = node.next
+        return frozenset(chosen)
 
     def first_img(self, LexborNode node):
         """``node.css_first("img")``: the first ``img`` element under node, or None."""
@@ -418,12 +449,6 @@ cdef class Marks:
                 break
             cur = cur.next
         return None
-
-    def candidate_stats(self, uintptr_t key):
-        """(whitespace-collapsed length, link characters) of a main-block candidate's text with
-        a space between text nodes: ``main_block_ids``'s final check, by address."""
-        cdef str text = node_text(<lxb_dom_node_t *> key, True)
-        return collapsed_len(text), linked_len(text, True)
 
 
 cdef int decide(int inherited, bint in_main, bint has_main, double density,

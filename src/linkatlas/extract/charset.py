@@ -195,16 +195,17 @@ _SIMPLE_HEAD = re.compile(
 
 def prescan(body: bytes, limit: int = 1024) -> str | None:
     """HTML's meta prescan of the first ``limit`` bytes: an encoding name or None."""
-    b = body[:limit]
-    low = b.lower()
-    if b"charset" not in low:
-        return None  # both ways of naming an encoding spell "charset"; skip the byte loop
-    m = _SIMPLE_HEAD.match(b)
+    # the common head first, on the body itself (endpos: the regex sees body[:limit] only)
+    m = _SIMPLE_HEAD.match(body, 0, limit)
     if m is not None:
         label = m.group(1) if m.group(1) is not None else m.group(2) or m.group(3) or b""
         enc = encoding_for_label(label.decode("latin-1"))
         if enc is not None:
             return _meta_encoding(enc)
+    b = body[:limit]
+    low = b.lower()
+    if b"charset" not in low:
+        return None  # both ways of naming an encoding spell "charset"; skip the byte loop
     n = len(b)
     pos = 0
     while pos < n:

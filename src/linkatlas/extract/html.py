@@ -95,6 +95,20 @@ _FLATTEN = re.compile(
 )
 _ANCHOR_KINDS = (LinkKind.A, LinkKind.IMAGE, LinkKind.AREA)
 
+# Resolutions shared by every page of the process: a site's navigation, footer and sidebar
+# links repeat on each of its pages. Only results that cannot depend on the rest of the base are
+# shared: an absolute http(s) href (keyed by itself) and a path-absolute href ("/x", keyed with
+# the base's scheme and authority). Bounded; cleared when full.
+_SHARED: dict[str | tuple[str, str], str | None] = {}
+_SHARED_MAX = 1 << 17
+_SHARED_HREF_MAX = 2_048
+# a base whose scheme and authority are plain (no userinfo, no odd characters) and end at a "/"
+_PLAIN_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?=/)")
+# not path-absolute: "//host" and "/\\host" are scheme-relative (the parser drops tab and
+# newline characters anywhere, so "/\t/host" is too)
+_NOT_PATH_ABSOLUTE = ("/", "\\", "\t", "\n", "\r")
+
+
 _compiled_walk: ModuleType | None
 try:  # the compiled walk (setup.py builds it); the pure-Python path below is the reference
     from linkatlas.extract import _walk
@@ -111,6 +125,7 @@ else:
     _compiled_walk.set_block_tags(_BLOCK_TAGS)
     _compiled_walk.configure_records(Link, tuple(f.name for f in dataclasses.fields(Link)),
                                      urls.host_and_domain, rel_flags)
+    _compiled_walk.configure_resolution(_SHARED, _SHARED_HREF_MAX)
 
 PURE_ENV = "LINKATLAS_PURE_EXTRACT"  # set to 1 to force the pure-Python path
 
@@ -134,13 +149,20 @@ def is_html(content_type: str, body: bytes) -> bool:
     )
 
 
+_language_tags: dict[str, str] = {"": ""}  # the usual Content-Language: none
+
+
 def language_tag(value: str) -> str:
     """A language tag lower-cased to language[-region] (``en-GB`` -> ``en-gb``), or ''."""
-    if not value:
-        return ""  # the usual Content-Language: none
+    hit = _language_tags.get(value)
+    if hit is not None:
+        return hit
     first = value.strip().replace("_", "-").split(",")[0].strip().lower()
     m = _LANG.match(first)
-    return m.group(0) if m and (m.end() == len(first) or first[m.end()] == "-") else ""
+    out = m.group(0) if m and (m.end() == len(first) or first[m.end()] == "-") else ""
+    if len(_language_tags) < 4_096 and len(value) <= 64:  # pages cannot grow it without bound
+        _language_tags[value] = out
+    return out
 
 
 def refresh_target(content: str) -> str | None:
@@ -156,22 +178,50 @@ def refresh_target(content: str) -> str | None:
 
 
 class _Resolver:
-    """Resolves and normalises hrefs of one page, caching repeats."""
+    """Resolves and normalises hrefs of one page, caching repeats (per page, and in the
+    process-wide ``_SHARED`` memo where the result depends on the href alone or on the href and
+    the base's origin)."""
 
     def __init__(self, base: str) -> None:
         self.base = base
         self._cache: dict[str, str | None] = {}
+        m = _PLAIN_ORIGIN.match(base)
+        self.origin = m.group(0) if m is not None else ""
 
     def __call__(self, href: str) -> str | None:
         hit = self._cache.get(href, "")
         if hit != "":
             return hit
+        key = self.shared_key(href)
+        if key is None:
+            out = self._resolve(href)
+        else:
+            out = _SHARED.get(key, "")
+            if out == "":
+                out = self._resolve(href)
+                if len(_SHARED) >= _SHARED_MAX:
+                    _SHARED.clear()
+                _SHARED[key] = out
+        self._cache[href] = out
+        return out
+
+    def shared_key(self, href: str) -> str | tuple[str, str] | None:
+        """The key of ``href`` in the shared memo, or None when its result may depend on more
+        of the base than its origin (relative paths, queries, odd spellings, long hrefs)."""
+        if len(href) > _SHARED_HREF_MAX:
+            return None
+        if href.startswith(("http://", "https://")):
+            return href
+        if self.origin and href[:1] == "/" and href[1:2] not in _NOT_PATH_ABSOLUTE:
+            return (self.origin, href)
+        return None
+
+    def _resolve(self, href: str) -> str | None:
         out: str | None = None
         if len(href) <= MAX_HREF:
             out = urls.resolve_normalized(href, self.base)
             if out is not None and not out.startswith(("http://", "https://")):
                 out = None
-        self._cache[href] = out
         return out
 
 
@@ -554,9 +604,8 @@ class _HtmlPage:
         """``_place`` by the compiled walk."""
         root = tree.root
         main: frozenset[int] = frozenset()
-        if root is not None:
-            main = _placement.choose_main(marks.paragraph_scores(root), marks.candidate_stats,
-                                          marks.parent_children)
+        if root is not None:  # placement.choose_main over the paragraph scores, compiled
+            main = marks.main_ids(root)
         marks.place([it for it in items if not isinstance(it, tuple)], main, 4 * doc_len + 10_000)
 
     def _emit(self, items: list[_Pending | tuple[str, LinkKind]], buffer: str,
