@@ -13,7 +13,7 @@ the walks emit the marker characters where html.py used to insert marker text no
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uint16_t, uint32_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
-from libc.string cimport memchr, memcmp, memcpy
+from libc.string cimport memchr, memcmp, memcpy, memset
 
 from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_node_t
 
@@ -179,26 +179,85 @@ cdef str node_text(lxb_dom_node_t *root, bint sep):
 
 
 cdef struct Stats:
+    # of the whole text
     Py_ssize_t length  # code points
     Py_ssize_t collapsed  # len(" ".join(text.split()))
     bint gap
     bint first_space
     bint last_space
+    Py_ssize_t lead  # spaces before the first other character
+    Py_ssize_t trail  # spaces after the last other character
+    bint seen  # a character other than a space
+    Py_ssize_t commas  # "," and U+FF0C
+    # the link text (the text between a start marker and the next marker, when that one is an
+    # end marker): stripped, or whitespace-collapsed when collapse_links
+    bint collapse_links
+    Py_ssize_t linked
+    bint open  # the last marker was a start marker
+    Py_ssize_t seg_length
+    Py_ssize_t seg_collapsed
+    bint seg_gap
+    Py_ssize_t seg_lead
+    Py_ssize_t seg_trail
+    bint seg_seen
+
+
+cdef inline void stats_init(Stats *st, bint collapse_links) noexcept:
+    memset(st, 0, sizeof(Stats))
+    st.collapse_links = collapse_links
+
+
+cdef inline Py_ssize_t stats_stripped(Stats *st) noexcept:
+    """len(text.strip())."""
+    return st.length - st.lead - st.trail if st.seen else 0
 
 
 cdef inline void stats_char(Stats *st, uint32_t c) noexcept:
+    cdef bint space = Py_UNICODE_ISSPACE(c)
     st.length += 1
-    if Py_UNICODE_ISSPACE(c):
+    if space:
         st.gap = st.collapsed > 0
         st.last_space = True
         if st.length == 1:
             st.first_space = True
+        if not st.seen:
+            st.lead += 1
+        st.trail += 1
     else:
         if st.gap:
             st.collapsed += 1
             st.gap = False
         st.collapsed += 1
         st.last_space = False
+        st.seen = True
+        st.trail = 0
+        if c == 0x2C or c == 0xFF0C:
+            st.commas += 1
+    if c >= START:  # a marker (html._linked_len's pairing)
+        if c < END:
+            st.open = True
+            st.seg_length = st.seg_collapsed = st.seg_lead = st.seg_trail = 0
+            st.seg_gap = st.seg_seen = False
+        elif st.open:
+            st.open = False
+            if st.collapse_links:
+                st.linked += st.seg_collapsed
+            elif st.seg_seen:
+                st.linked += st.seg_length - st.seg_lead - st.seg_trail
+    elif st.open:
+        st.seg_length += 1
+        if space:
+            st.seg_gap = st.seg_collapsed > 0
+            if not st.seg_seen:
+                st.seg_lead += 1
+            st.seg_trail += 1
+        else:
+            if st.seg_gap:
+                st.seg_collapsed += 1
+                st.seg_gap = False
+            st.seg_collapsed += 1
+            st.seg_seen = True
+            st.seg_trail = 0
 
 
 cdef int stats_utf8(Stats *st, const unsigned char *s, size_t n) noexcept:
@@ -237,27 +296,38 @@ cdef int stats_utf8(Stats *st, const unsigned char *s, size_t n) noexcept:
     return 0
 
 
-cdef int walk_stats(lxb_dom_node_t *root, Stats *st) noexcept:
-    """The Stats of ``root.text(deep=True)`` with the markers, without building the text;
+cdef int walk_stats(lxb_dom_node_t *root, Stats *st, bint sep) noexcept:
+    """The Stats of ``node_text(root, sep)`` (markers included) without building the text;
     -1 when a text node is not valid UTF-8 (the caller decodes the text instead)."""
     cdef lxb_dom_node_t *node = root.first_child
     cdef const unsigned char *data
     cdef size_t n
     cdef uintptr_t mark
+    cdef Py_ssize_t pieces = 0  # buf_piece's separator logic: a space between pieces
     while node != NULL:
         mark = <uintptr_t> node.user
         if mark and is_element(node):
+            if sep and pieces:
+                stats_char(st, 0x20)
+            pieces += 1
             stats_char(st, START)
         if node.local_name == LXB_TAG__TEXT:
             data = la_text_data(node, &n)
-            if data != NULL and stats_utf8(st, data, n) < 0:
-                return -1
+            if data != NULL:
+                if sep and pieces:
+                    stats_char(st, 0x20)
+                pieces += 1
+                if stats_utf8(st, data, n) < 0:
+                    return -1
         if node.first_child != NULL:
             node = node.first_child
             continue
         while True:
             mark = <uintptr_t> node.user
             if mark and is_element(node):
+                if sep and pieces:
+                    stats_char(st, 0x20)
+                pieces += 1
                 stats_char(st, END)
             if node.next != NULL:
                 node = node.next
@@ -275,6 +345,16 @@ cdef void stats_str(Stats *st, str text) noexcept:
     cdef void *data = PyUnicode_DATA(text)
     for i in range(size):
         stats_char(st, PyUnicode_READ(kind, data, i))
+
+
+cdef int node_stats(lxb_dom_node_t *node, bint sep, bint collapse_links, Stats *st) except -1:
+    """The Stats of ``node_text(node, sep)``: streamed from the text nodes, or read from the
+    decoded text when a text node is not valid UTF-8 (decoding replaces bytes then)."""
+    stats_init(st, collapse_links)
+    if walk_stats(node, st, sep) < 0:
+        stats_init(st, collapse_links)
+        stats_str(st, node_text(node, sep))
+    return 0
 
 
 include "_walk_loops.pxi"

@@ -186,24 +186,6 @@ cdef inline bint list_block(uintptr_t tag) noexcept:
             or tag == LXB_TAG_MENU or tag == LXB_TAG_NAV)
 
 
-cdef inline Py_ssize_t collapsed_len(str text) noexcept:
-    """len(" ".join(text.split()))."""
-    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(text)
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
-    cdef Py_ssize_t i, n = 0
-    cdef bint gap = False
-    for i in range(size):
-        if Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
-            gap = n > 0
-        else:
-            if gap:
-                n += 1
-                gap = False
-            n += 1
-    return n
-
-
 cdef class Marks:
     """Marker indices on the link nodes of one tree while it lives; ``release`` clears them.
 
@@ -281,12 +263,7 @@ cdef class Marks:
             return -1
         cdef Stats st
         cdef Py_ssize_t n
-        st.length = st.collapsed = 0
-        st.gap = st.first_space = st.last_space = False
-        if walk_stats(<lxb_dom_node_t *> block, &st) < 0:
-            st.length = st.collapsed = 0
-            st.gap = st.first_space = st.last_space = False
-            stats_str(&st, node_text(<lxb_dom_node_t *> block, False))
+        node_stats(<lxb_dom_node_t *> block, False, False, &st)
         self.budget -= st.length
         n = st.collapsed
         if n == 0:
@@ -355,7 +332,7 @@ cdef class Marks:
         cdef dict scores = {}
         cdef dict chains = {}
         cdef list chain
-        cdef str text
+        cdef Stats st
         cdef Py_ssize_t length, linked, level
         cdef double score
         while node != NULL:
@@ -363,11 +340,11 @@ cdef class Marks:
                 tag = node.local_name
                 if (tag == LXB_TAG_P or tag == LXB_TAG_PRE or tag == LXB_TAG_TD
                         or tag == LXB_TAG_BLOCKQUOTE):
-                    text = node_text(node, False)
-                    length = strip_len(text)
+                    node_stats(node, False, False, &st)  # of node_text(node, False)
+                    length = stats_stripped(&st)
                     if length >= 25 and node.parent != NULL:
-                        score = 1.0 + count_commas(text) + min(length // 100, 3)
-                        linked = linked_len(text, False)
+                        score = 1.0 + st.commas + min(length // 100, 3)
+                        linked = st.linked
                         if linked:
                             score *= max(0.0, 1.0 - <double> linked / <double> length)
                         key = <uintptr_t> node.parent
@@ -400,7 +377,7 @@ cdef class Marks:
         cdef double best = 0.0, final, score
         cdef Py_ssize_t total, links, rank = 0
         cdef bint found = False
-        cdef str text
+        cdef Stats st
         cdef lxb_dom_node_t *node
         # sorted(..., reverse=True) keeps first-scored order among equal scores, as in Python
         for k in sorted(scores, key=scores.__getitem__, reverse=True):
@@ -411,9 +388,9 @@ cdef class Marks:
             if score <= best:
                 break  # link density only lowers a score: the rest cannot win
             key = k
-            text = node_text(<lxb_dom_node_t *> key, True)
-            total = collapsed_len(text)
-            links = linked_len(text, True)
+            node_stats(<lxb_dom_node_t *> key, True, True, &st)  # of node_text(key, True)
+            total = st.collapsed
+            links = st.linked
             if total == 0:
                 total = 1
             final = score * (1.0 - min(1.0, <double> links / <double> total))
@@ -499,60 +476,3 @@ cdef int initial_score(lxb_dom_node_t *node) except? -9999:
         if value:
             bonus += _placement._value_weight(value)
     return bonus
-
-
-cdef Py_ssize_t strip_len(str text) noexcept:
-    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(text)
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
-    cdef Py_ssize_t lo = 0, hi = size
-    while lo < hi and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, lo)):
-        lo += 1
-    while hi > lo and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, hi - 1)):
-        hi -= 1
-    return hi - lo
-
-
-cdef Py_ssize_t count_commas(str text) noexcept:
-    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(text)
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
-    cdef Py_ssize_t i, n = 0
-    cdef uint32_t c
-    for i in range(size):
-        c = PyUnicode_READ(kind, data, i)
-        if c == 0x2C or c == 0xFF0C:
-            n += 1
-    return n
-
-
-cdef Py_ssize_t linked_len(str text, bint collapse) noexcept:
-    """html._linked_len: the text between each start marker and the next end marker with no
-    other marker between them, stripped (or whitespace-collapsed)."""
-    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(text)
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
-    cdef Py_ssize_t i = 0, j, lo, hi, total = 0
-    cdef uint32_t c
-    if kind != PyUnicode_4BYTE_KIND:
-        return 0
-    while i < size:
-        c = PyUnicode_READ(kind, data, i)
-        if START <= c < END:
-            j = i + 1
-            while j < size and not is_marker(PyUnicode_READ(kind, data, j)):
-                j += 1
-            if j < size and PyUnicode_READ(kind, data, j) >= END:
-                if collapse:
-                    total += collapsed_len(text[i + 1 : j])
-                else:
-                    lo, hi = i + 1, j
-                    while lo < hi and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, lo)):
-                        lo += 1
-                    while hi > lo and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, hi - 1)):
-                        hi -= 1
-                    total += hi - lo
-                i = j + 1
-                continue
-        i += 1
-    return total
