@@ -84,15 +84,11 @@ def run_linkatlas(docs: list[Doc]) -> int:
 
 def run_linkatlas_pure(docs: list[Doc]) -> int:
     """linkatlas with the compiled walk switched off: the pure-Python reference path."""
-    before = os.environ.get(extract_html.PURE_ENV)
-    os.environ[extract_html.PURE_ENV] = "1"
+    before = extract_html.use_pure(True)
     try:
         return run_linkatlas(docs)
     finally:
-        if before is None:
-            del os.environ[extract_html.PURE_ENV]
-        else:
-            os.environ[extract_html.PURE_ENV] = before
+        extract_html.use_pure(before)
 
 
 def run_selectolax_bare(docs: list[Doc]) -> int:

@@ -13,6 +13,8 @@ import datetime as dt
 import json
 import os
 import random
+import subprocess
+import sys
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,15 +36,11 @@ def _capture(url: str, body: bytes, content_type: str = "text/html") -> Capture:
 
 
 def _extract(capture: Capture, *, pure: bool) -> Extracted:
-    before = os.environ.get(html.PURE_ENV)
-    os.environ[html.PURE_ENV] = "1" if pure else "0"
+    before = html.use_pure(pure)
     try:
         return links_from_page(capture)
     finally:
-        if before is None:
-            del os.environ[html.PURE_ENV]
-        else:
-            os.environ[html.PURE_ENV] = before
+        html.use_pure(before)
 
 
 def _assert_same(captures: list[Capture]) -> int:
@@ -63,7 +61,7 @@ def _assert_same(captures: list[Capture]) -> int:
 
 
 def test_extension_is_built_and_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(html.PURE_ENV, raising=False)
+    monkeypatch.setattr(html, "_pure", False)
     assert html._compiled_walk is not None, "linkatlas.extract._walk did not import: not built?"
     assert html.compiled_walk() is html._compiled_walk
 
@@ -79,9 +77,16 @@ def test_extension_is_built_and_used(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_environment_and_missing_extension_select_the_pure_path(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(html.PURE_ENV, "1")
+    script = "from linkatlas.extract import html; print(html.compiled_walk() is None)"
+    for value, pure in (("1", "True"), ("0", "False"), ("", "False")):
+        env = {**os.environ, html.PURE_ENV: value}
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        assert out == pure, (value, out)
+    monkeypatch.setattr(html, "_pure", False)
+    assert html.use_pure(True) is False
     assert html.compiled_walk() is None
-    monkeypatch.setenv(html.PURE_ENV, "0")
+    assert html.use_pure(False) is True
     assert html.compiled_walk() is not None
     monkeypatch.setattr(html, "_compiled_walk", None)
     assert html.compiled_walk() is None
@@ -272,7 +277,7 @@ def _rss_kib() -> int:
 
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc (Linux)")
 def test_no_leak_over_repeated_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(html.PURE_ENV, raising=False)
+    monkeypatch.setattr(html, "_pure", False)
     captures = [c for c in _hostile() if len(c.body) < 3_000_000][:-1]
     web = sample.build(seed=3)
     captures += [_capture(p.url, p.body) for p in list(web.pages())[:300]]

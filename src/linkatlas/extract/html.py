@@ -127,14 +127,21 @@ else:
                                      urls.host_and_domain, rel_flags)
     _compiled_walk.configure_resolution(_SHARED, _SHARED_HREF_MAX)
 
-PURE_ENV = "LINKATLAS_PURE_EXTRACT"  # set to 1 to force the pure-Python path
+PURE_ENV = "LINKATLAS_PURE_EXTRACT"  # set to 1 to force the pure-Python path (read at import)
+_pure = os.environ.get(PURE_ENV, "") not in ("", "0")
+
+
+def use_pure(pure: bool) -> bool:
+    """Force the pure-Python path (True) or allow the compiled walk again (False); returns the
+    previous setting. ``LINKATLAS_PURE_EXTRACT=1`` in the environment sets it at import."""
+    global _pure
+    before, _pure = _pure, pure
+    return before
 
 
 def compiled_walk() -> ModuleType | None:
     """The compiled walk module in use for this call, or None for the pure-Python path."""
-    if _compiled_walk is None or os.environ.get(PURE_ENV, "") not in ("", "0"):
-        return None
-    return _compiled_walk
+    return None if _pure else _compiled_walk
 
 
 def is_html(content_type: str, body: bytes) -> bool:
