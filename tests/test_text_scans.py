@@ -29,3 +29,18 @@ def test_plain_emails_on_a_long_page() -> None:
     assert [m.group(0) for m in text.plain_emails(page)] == [
         m.group(0) for m in text._EMAIL.finditer(page)] == [
         "Sales.Team@Example.co.uk", "ok@fine.example"]
+
+
+def test_bracket_hint_equals_the_hint_search() -> None:
+    pieces = ["at", "AT", "aT", "@", " ", "dot", "DoT", ".", "]", ")", "}", ">", "[", "(", "x",
+              "\n", "\u0130", "t", "a", "o", "d", "\U0001f600", "at]" * 20, "...", ")" * 40]
+    rnd = random.Random(3)
+    hits = 0
+    for _ in range(60_000):
+        sample = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        for pattern in (text._AT_HINT_FAST, text._DOT_HINT_FAST):
+            want = pattern.search(sample) is not None
+            assert text.bracket_hint(pattern, sample) == want, (pattern.pattern, sample)
+            assert text.bracket_hint(pattern, sample, budget=2) == want, sample
+            hits += want
+    assert hits > 5_000

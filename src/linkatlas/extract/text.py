@@ -216,6 +216,23 @@ def mailto_address(href: str) -> str | None:
     return valid_email(first)
 
 
+def bracket_hint(pattern: re.Pattern[str], text: str, budget: int = 32) -> bool:
+    """``pattern.search(text) is not None`` for the hint patterns, which start with a closing
+    bracket: ``pattern.match`` at each closing bracket found by ``str.find`` (a memchr), instead
+    of the regex engine testing every character of the text against its first character set;
+    the plain search once the brackets pass ``budget``."""
+    for close in "])}>":
+        at = text.find(close)
+        while at >= 0:
+            budget -= 1
+            if budget < 0:
+                return pattern.search(text) is not None
+            if pattern.match(text, at) is not None:
+                return True
+            at = text.find(close, at + 1)
+    return False
+
+
 def emails_in_text(text: str) -> set[str]:
     """Plain and obfuscated addresses in text (see the forms above; entities decoded)."""
     return set(email_forms(text))
@@ -233,8 +250,8 @@ def email_forms(text: str) -> dict[str, str]:
             ok = valid_email(f"{m.group(1)}@{m.group(2)}")
             if ok:
                 found[ok] = "address in text"
-    at_hint = " AT " in text or _AT_HINT_FAST.search(text) is not None
-    dot_hint = "@" in text and (" DOT " in text or _DOT_HINT_FAST.search(text) is not None)
+    at_hint = " AT " in text or bracket_hint(_AT_HINT_FAST, text)
+    dot_hint = "@" in text and (" DOT " in text or bracket_hint(_DOT_HINT_FAST, text))
     if (at_hint and _AT_HINT.search(text)) or (dot_hint and _DOT_HINT.search(text)):
         for m in _OBFUSCATED.finditer(text):
             at, raw_domain = m.group("at"), m.group(3)
