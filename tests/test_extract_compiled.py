@@ -210,6 +210,42 @@ def test_html5lib_tree_construction_inputs_identical() -> None:
     _assert_same(captures)
 
 
+STRIP_CASES = [
+    "<p>a<script>x</script><style>y</style><noscript><p>z <a href=/n>n</a></noscript>"
+    "<template><script>t</script></template>b",
+    "<noscript><style>s</style><script>x</script><template><p>t</template></noscript>",
+    "<svg><script><style>q</style><script>r</script></script><style><script>w</script>"
+    "</style><title><script>t</script>svg title</title></svg><p>after",
+    "<math><style><noscript><template>m</template></noscript></style></math>",
+    "<div><noscript><noscript>x</noscript><template><style>q</style></template></noscript>",
+    "<table><script>1</script><tr><style>2</style><td><noscript>3</noscript></table>",
+    "<frameset><noscript>f</noscript></frameset>", "",
+]
+
+
+def test_compiled_strip_removes_what_strip_tags_removes() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    walk = html.compiled_walk()
+    assert walk is not None
+    inputs = [*STRIP_CASES, *_html5lib_inputs()]
+    for data in inputs:
+        body = data.encode("utf-8", "surrogateescape")
+        want, got = LexborHTMLParser(body), LexborHTMLParser(body)
+        # the removed subtrees too: a link inside one reads its anchor from it
+        query = "script, style, noscript, template, a, p, title"
+        want_nodes, got_nodes = want.css(query), got.css(query)
+        want.strip_tags(["script", "style", "noscript", "template"])
+        root = got.root
+        candidates = walk.link_elements(got, root)[3] if root is not None else []
+        walk.strip_collected(got, candidates)
+        assert got.html == want.html, data
+        assert [n.html for n in got_nodes] == [n.html for n in want_nodes], data
+        assert [n.parent is None for n in got_nodes] == [
+            n.parent is None for n in want_nodes], data
+    assert len(inputs) > 1_000
+
+
 def test_big_list_of_naughty_strings_as_anchors_identical() -> None:
     strings = json.loads(fixture_path("conformance/blns/blns.json").read_text(encoding="utf-8"))
     raw = json.loads(fixture_path("conformance/blns/blns.base64.json").read_text())

@@ -33,6 +33,7 @@ cdef extern from *:
     #include "lexbor/dom/interfaces/attr_res.h"
     #include "lexbor/dom/interfaces/character_data.h"
     #include "lexbor/tag/const.h"
+    #include "lexbor/ns/const.h"
 
     /* The qualified name of an attribute, as lxb_dom_attr_qualified_name gives it. */
     static const unsigned char *la_attr_name(const lxb_dom_attr_t *attr, size_t *len) {
@@ -79,6 +80,7 @@ cdef extern from *:
     uintptr_t LXB_TAG_TD, LXB_TAG_BLOCKQUOTE, LXB_TAG_LI, LXB_TAG_DD, LXB_TAG_DT
     uintptr_t LXB_TAG_ADDRESS, LXB_TAG_TH, LXB_TAG_H1, LXB_TAG_H2, LXB_TAG_H3, LXB_TAG_H4
     uintptr_t LXB_DOM_ATTR_HREF, LXB_DOM_ATTR_CONTENT
+    uintptr_t LXB_TAG_SCRIPT, LXB_TAG_STYLE, LXB_TAG_NOSCRIPT, LXB_TAG_TEMPLATE, LXB_NS__UNDEF
     int LXB_DOM_NODE_TYPE_ELEMENT
 
 cdef enum:

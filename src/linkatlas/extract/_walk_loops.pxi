@@ -41,11 +41,89 @@ cdef bint has_attr(lxb_dom_node_t *node, uintptr_t attr_id) noexcept:
     return False
 
 
+# ---------------------------------------------------------------------------------------------
+# html.py's ``tree.strip_tags(["script", "style", "noscript", "template"])`` without its four
+# tag searches: link_elements notes the candidates during its walk, strip_collected detaches
+# the same nodes in the same order. selectolax searches one tag at a time from the document
+# and removes (detaches, lxb_dom_node_remove) what it found before the next search, so an
+# element is removed when no ancestor was removed by an earlier search (nesting of one tag
+# does not protect: the search collects before it removes).
+
+
+cdef inline int strip_order(lxb_dom_node_t *node) noexcept:
+    """The search that removes this element (0 script, 1 style, 2 noscript, 3 template) or -1;
+    lxb_dom_node_by_tag_name matches the tag id and an empty prefix."""
+    cdef uintptr_t tag = node.local_name
+    if node.prefix != LXB_NS__UNDEF:
+        return -1
+    if tag == LXB_TAG_SCRIPT:
+        return 0
+    if tag == LXB_TAG_STYLE:
+        return 1
+    if tag == LXB_TAG_NOSCRIPT:
+        return 2
+    if tag == LXB_TAG_TEMPLATE:
+        return 3
+    return -1
+
+
+cdef inline void detach(lxb_dom_node_t *node) noexcept:
+    """lxb_dom_node_remove_wo_events. lxb_dom_node_remove adds the document's "removed"
+    mutation steps, which for these four HTML elements (and any non-HTML one) do nothing."""
+    if node.parent != NULL:
+        if node.parent.first_child == node:
+            node.parent.first_child = node.next
+        if node.parent.last_child == node:
+            node.parent.last_child = node.prev
+    if node.next != NULL:
+        node.next.prev = node.prev
+    if node.prev != NULL:
+        node.prev.next = node.next
+    node.parent = NULL
+    node.next = NULL
+    node.prev = NULL
+
+
+def strip_collected(LexborHTMLParser tree, list candidates):
+    """Detach what ``tree.strip_tags(["script", "style", "noscript", "template"])`` would, from
+    the candidates ``link_elements`` noted (addresses in document order); the tree must not
+    have changed in between."""
+    cdef list removed = []
+    cdef set gone = set()
+    cdef lxb_dom_node_t *node
+    cdef lxb_dom_node_t *anc
+    cdef Py_ssize_t start
+    cdef int order
+    cdef bint blocked
+    for order in range(4):
+        start = len(removed)
+        for address in candidates:
+            node = <lxb_dom_node_t *> <uintptr_t> address
+            if strip_order(node) != order:
+                continue
+            blocked = False
+            anc = node.parent
+            while anc != NULL:
+                if <uintptr_t> anc in gone:
+                    blocked = True  # unreachable once an earlier search removed that ancestor
+                    break
+                anc = anc.parent
+            if not blocked:
+                removed.append(address)
+        for address in removed[start:]:
+            gone.add(address)
+    for address in removed:
+        detach(<lxb_dom_node_t *> <uintptr_t> address)
+    tree._mutation_count += 1  # selectolax's _mark_mutated, which strip_tags calls
+
+
 def link_elements(LexborHTMLParser tree, LexborNode root):
     """([(tag, attributes, node) of every element ``a[href], area[href], link[href],
     meta[content]`` under root, in document order], the first ``base[href]``, the first
-    ``title``): what html.py's css queries return."""
+    ``title``, [the addresses of the script, style, noscript and template elements for
+    ``strip_collected``]): what html.py's css queries return."""
     cdef list out = []
+    cdef list strip = []
     cdef lxb_dom_node_t *base = NULL
     cdef lxb_dom_node_t *title = NULL
     cdef lxb_dom_node_t *top = root.node
@@ -68,6 +146,8 @@ def link_elements(LexborHTMLParser tree, LexborNode root):
                 base = node
             elif tag == LXB_TAG_TITLE and title == NULL:
                 title = node
+            elif strip_order(node) >= 0:
+                strip.append(<uintptr_t> node)
             if name is not None:
                 out.append((name, attributes(node), wrap(node, tree)))
         if node.first_child != NULL:
@@ -79,7 +159,7 @@ def link_elements(LexborHTMLParser tree, LexborNode root):
             break
         node = node.next
     return (out, wrap(base, tree) if base != NULL else None,
-            wrap(title, tree) if title != NULL else None)
+            wrap(title, tree) if title != NULL else None, strip)
 
 
 # ---------------------------------------------------------------------------------------------

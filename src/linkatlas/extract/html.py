@@ -335,6 +335,7 @@ class _HtmlPage:
         self.info = info
         self.context_chars = max(0, context_chars)
         self.marks: Any = None  # the compiled walk's link marks while it runs
+        self.strip: list[int] = []  # the compiled walk's strip candidates (addresses)
         self.emails: set[str] = set()
         self.text = ""  # the visible body text, for Extracted.text
 
@@ -377,7 +378,7 @@ class _HtmlPage:
         else:
             items = self._collect(tree, walk)
             pending = [it for it in items if not isinstance(it, tuple)]
-            tree.strip_tags(_STRIP_TAGS)
+            walk.strip_collected(tree, self.strip)  # tree.strip_tags(_STRIP_TAGS)
             marks = self.marks = walk.Marks([it.node for it in pending[:_MAX_MARKED]])
             try:
                 buffer = self._text_compiled(tree, items, pending, walk)
@@ -399,7 +400,7 @@ class _HtmlPage:
         page = self.page
         doc_url = self.capture.final_url or self.capture.url
         base = doc_url
-        elements, base_node, title = _link_elements(tree, walk)
+        elements, base_node, title, self.strip = _link_elements(tree, walk)
         if base_node is not None:
             resolved = urls.resolve(base_node.attributes.get("href") or "", doc_url)
             if resolved is not None:
@@ -665,16 +666,17 @@ _Elements = list[tuple[str, dict[str, str | None], LexborNode]]
 
 
 def _link_elements(tree: LexborHTMLParser, walk: ModuleType | None,
-                   ) -> tuple[_Elements, LexborNode | None, LexborNode | None]:
+                   ) -> tuple[_Elements, LexborNode | None, LexborNode | None, list[int]]:
     """(tag, attributes, node) of the elements that may carry links, in document order; the
-    first ``base[href]`` and the first ``title``."""
+    first ``base[href]`` and the first ``title``; for the compiled walk, the elements its
+    ``strip_collected`` may remove."""
     if walk is None:
         bases = tree.css("base[href]")
         title = tree.css_first("title")
         return ([(node.tag or "", node.attributes, node)
                  for node in tree.css("a[href], area[href], link[href], meta[content]")],
-                bases[0] if bases else None, title)
+                bases[0] if bases else None, title, [])
     root = tree.root
     if root is None:
-        return [], None, None
+        return [], None, None, []
     return walk.link_elements(tree, root)  # type: ignore[no-any-return]
