@@ -44,3 +44,26 @@ def test_bracket_hint_equals_the_hint_search() -> None:
             assert text.bracket_hint(pattern, sample, budget=2) == want, sample
             hits += want
     assert hits > 5_000
+
+
+def test_compiled_head_scan_equals_the_head_regex() -> None:
+    from linkatlas.extract import _walk, charset
+
+    pieces = [b"<!DOCTYPE html>", b"<!doctype>", b"<!>", b"<!-->", b"<!--x-->", b"<!---->",
+              b"<!-- <meta charset=koi8-r> -->", b"<!-", b"<?xml v?>", b"<?>", b"<html>",
+              b"<HTML lang=en>", b"</head>", b"<head >", b"<br/>", b"<a href=x>", b"<a b='c'>",
+              b'<a b="c" d>', b"<a b=>", b"<a b=\"c>", b"<a =x>", b"<x y:z.w-v_=1/>",
+              b"<meta charset=utf-8>", b"<META CHARSET='UTF-8'>", b'<meta charset="">',
+              b"<meta  charset=\"x\" />", b"<meta charset=a/>", b"<meta/charset=a>",
+              b"<meta name=x>", b"</meta >", b"<metax>", b"<meta\tcharset=b\t>",
+              b" ", b"\n\t", b"<", b">", b"x", b"=", b"'", b'"', b"/", b"-->", b"charset=",
+              b"<meta charset=", b"<a", b"\xff", b"<title>T</title>", b"<1>"]
+    rnd = random.Random(11)
+    found = 0
+    for _ in range(80_000):
+        body = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 7)))
+        limit = rnd.choice([1024, 5, 20, 40, len(body), len(body) - 1])
+        want = charset.simple_head_label(body, limit)
+        assert _walk.simple_head_label(body, limit) == want, (body, limit)
+        found += want is not None
+    assert found > 3_000

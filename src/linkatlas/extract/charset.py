@@ -11,6 +11,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
+
+_compiled_head: Callable[[bytes, int], bytes | None] | None
+try:  # the same scan as simple_head_label, compiled (setup.py builds it)
+    from linkatlas.extract._walk import simple_head_label as _compiled_head
+except ImportError:  # pragma: no cover - depends on the build
+    _compiled_head = None
 
 # WHATWG encoding name -> (Python codec, its labels). Names are the standard's, lower-cased.
 _ENCODINGS: dict[str, tuple[str, str]] = {
@@ -193,12 +200,24 @@ _SIMPLE_HEAD = re.compile(
 )
 
 
+def simple_head_label(body: bytes, limit: int) -> bytes | None:
+    """The charset label when ``body[:limit]`` opens with the common head ``_SIMPLE_HEAD``
+    matches, else None (the compiled walk's ``simple_head_label`` is the same scan in C)."""
+    m = _SIMPLE_HEAD.match(body, 0, limit)  # endpos: the regex sees body[:limit] only
+    if m is None:
+        return None
+    label: bytes = m.group(1) if m.group(1) is not None else m.group(2) or m.group(3) or b""
+    return label
+
+
 def prescan(body: bytes, limit: int = 1024) -> str | None:
     """HTML's meta prescan of the first ``limit`` bytes: an encoding name or None."""
-    # the common head first, on the body itself (endpos: the regex sees body[:limit] only)
-    m = _SIMPLE_HEAD.match(body, 0, limit)
-    if m is not None:
-        label = m.group(1) if m.group(1) is not None else m.group(2) or m.group(3) or b""
+    # the common head first, on the body itself
+    if _compiled_head is not None and type(body) is bytes:
+        label = _compiled_head(body, limit)
+    else:
+        label = simple_head_label(body, limit)
+    if label is not None:
         enc = encoding_for_label(label.decode("latin-1"))
         if enc is not None:
             return _meta_encoding(enc)
