@@ -9,7 +9,6 @@ Undecodable bytes become U+FFFD.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Callable
 
@@ -341,6 +340,6 @@ def decode(body: bytes, content_type: str | None) -> tuple[str, str]:
     if not codec:
         return ("\ufffd" if body else ""), name
     try:
-        return codecs.decode(body[skip:], codec, "replace"), name
+        return body[skip:].decode(codec, "replace"), name  # bytes.decode: no Python wrapper
     except (LookupError, ValueError):
         return body[skip:].decode("utf-8", "replace"), "utf-8"
