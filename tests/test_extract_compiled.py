@@ -246,6 +246,40 @@ def test_compiled_strip_removes_what_strip_tags_removes() -> None:
     assert len(inputs) > 1_000
 
 
+def test_streamed_text_stats_equal_the_text() -> None:
+    """The figures the placement walks stream from the text nodes (paragraph scores, main-block
+    candidates, link density) equal those read from the element's text."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from linkatlas.extract import markers
+
+    walk = html.compiled_walk()
+    assert walk is not None
+    inputs = [*STRIP_CASES, *_html5lib_inputs()]
+    inputs += ["<p>caf\u00e9, na\u00efve,\uff0c <a href=/x> link\u3000text </a>, \U0001f600"
+               "<b> <a href=/y>two<a href=/z>three</a></a></b>\t </p>"]
+    raw = [b"<div>ok <a href=/x>bad \xff\xfe bytes</a>, \xc3\x28 tail</div>"]
+    checked = 0
+    for body in [d.encode("utf-8", "surrogateescape") for d in inputs] + raw:
+        tree = LexborHTMLParser(body)
+        marks = walk.Marks(tree.css("a"))
+        try:
+            for node in tree.css("p, td, pre, blockquote, div, body, li, a, b, table"):
+                for sep in (False, True):
+                    text = marks.text(node, sep)
+                    stripped = len(text.strip())
+                    commas = text.count(",") + text.count("\uff0c")
+                    collapsed = len(" ".join(text.split()))
+                    for collapse in (False, True):
+                        want = (len(text), stripped, commas, collapsed,
+                                markers.linked_len(text, collapse))
+                        assert marks.text_stats(node, sep, collapse) == want, (body, sep)
+                        checked += 1
+        finally:
+            marks.release()
+    assert checked > 10_000
+
+
 def test_big_list_of_naughty_strings_as_anchors_identical() -> None:
     strings = json.loads(fixture_path("conformance/blns/blns.json").read_text(encoding="utf-8"))
     raw = json.loads(fixture_path("conformance/blns/blns.base64.json").read_text())

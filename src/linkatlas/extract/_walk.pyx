@@ -264,13 +264,30 @@ cdef inline void stats_char(Stats *st, uint32_t c) noexcept:
 
 cdef int stats_utf8(Stats *st, const unsigned char *s, size_t n) noexcept:
     """Feed strict UTF-8 to the stats; -1 on anything Python's decoder would replace."""
-    cdef size_t i = 0
+    cdef size_t i = 0, j
     cdef unsigned char b, b1
     cdef uint32_t c
     cdef int more, k
     while i < n:
         b = s[i]
         if b < 0x80:
+            if not st.open:
+                # a run of ASCII characters that are neither spaces nor commas, outside link
+                # text, at once: what stats_char does for each of them, summed
+                j = i
+                while j < n and s[j] < 0x80 and s[j] != 0x2C and not Py_UNICODE_ISSPACE(s[j]):
+                    j += 1
+                if j > i:
+                    if st.gap:
+                        st.collapsed += 1
+                        st.gap = False
+                    st.collapsed += j - i
+                    st.length += j - i
+                    st.last_space = False
+                    st.seen = True
+                    st.trail = 0
+                    i = j
+                    continue
             stats_char(st, b)
             i += 1
             continue

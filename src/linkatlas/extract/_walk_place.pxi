@@ -410,6 +410,13 @@ cdef class Marks:
                 node = node.next
         return frozenset(chosen)
 
+    def text_stats(self, LexborNode node, bint sep, bint collapse_links):
+        """(length, stripped length, commas, collapsed length, link characters) of
+        ``self.text(node, sep)`` as the walks stream them (for the tests)."""
+        cdef Stats st
+        node_stats(node.node, sep, collapse_links, &st)
+        return st.length, stats_stripped(&st), st.commas, st.collapsed, st.linked
+
     def first_img(self, LexborNode node):
         """``node.css_first("img")``: the first ``img`` element under node, or None."""
         cdef lxb_dom_node_t *top = node.node
