@@ -58,8 +58,9 @@ def configure_records(
     rel_flags: Callable[[str], tuple[str, bool, bool, bool]],
 ) -> None: ...
 def anchors(
-    pending: list[Any], buffer: str, kind_a: LinkKind, limit: int,
-    cap: Callable[[str, int], str], fallback: Callable[[Any, str], None],
+    pending: list[Any], buffer: str, kind_a: LinkKind, kind_image: LinkKind, limit: int,
+    cap: Callable[[str, int], str], collapse: Callable[[str], str],
+    fallback: Callable[[Any, str], None],
 ) -> None: ...
 
 def emit(

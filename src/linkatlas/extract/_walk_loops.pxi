@@ -344,20 +344,48 @@ def merge_clones(list pending, str buffer, str source):
     return dropped
 
 
-def anchors(list pending, str buffer, kind_a, Py_ssize_t limit, cap, fallback):
+cdef lxb_dom_node_t *first_img_under(lxb_dom_node_t *top) noexcept:
+    """The first ``img`` element under top (``node.css_first("img")``), or NULL."""
+    cdef lxb_dom_node_t *cur = top.first_child
+    while cur != NULL:
+        if is_element(cur) and cur.local_name == LXB_TAG_IMG:
+            return cur
+        if cur.first_child != NULL:
+            cur = cur.first_child
+            continue
+        while cur != top and cur.next == NULL:
+            cur = cur.parent
+        if cur == top or cur == NULL:
+            break
+        cur = cur.next
+    return NULL
+
+
+def anchors(list pending, str buffer, kind_a, kind_image, Py_ssize_t limit, cap, collapse,
+            fallback):
     """The anchor loop of html.py's ``_anchors``: a link's text between its offsets, stripped
-    and capped; ``fallback(item, buffer)`` for the rest (no offsets, not an ``a``, empty)."""
+    and capped; an ``a`` with offsets and no text takes html.py's ``_anchor`` image rule here
+    (the first ``img``'s alt or title, else the link's title or aria-label);
+    ``fallback(item, buffer)`` for the rest (no offsets, not an ``a``)."""
     cdef Py_ssize_t start, end, size = PyUnicode_GET_LENGTH(buffer)
     cdef int kind = PyUnicode_KIND(buffer)
     cdef void *data = PyUnicode_DATA(buffer)
     cdef str anchor
     cdef Pending item
+    cdef lxb_dom_node_t *img
     for item in pending:
         start = item.start
         end = item.end
         if 0 <= start <= end and item.kind is kind_a:
             anchor = stripped(buffer, kind, data, min(start, size), min(end, size))
-            if anchor:
-                item.anchor = anchor if len(anchor) <= limit else cap(anchor, limit)
-                continue
+            if not anchor:
+                img = first_img_under(item.node.node)
+                if img != NULL:
+                    item.kind = kind_image
+                    anchor = collapse(attr_value(img, b"alt", 3) or attr_value(img, b"title", 5))
+                if not anchor:
+                    anchor = collapse(item.attrs.get("title") or item.attrs.get("aria-label")
+                                      or "")
+            item.anchor = anchor if len(anchor) <= limit else cap(anchor, limit)
+            continue
         fallback(item, buffer)

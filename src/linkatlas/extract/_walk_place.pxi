@@ -419,20 +419,8 @@ cdef class Marks:
 
     def first_img(self, LexborNode node):
         """``node.css_first("img")``: the first ``img`` element under node, or None."""
-        cdef lxb_dom_node_t *top = node.node
-        cdef lxb_dom_node_t *cur = top.first_child
-        while cur != NULL:
-            if is_element(cur) and cur.local_name == LXB_TAG_IMG:
-                return wrap(cur, node.parser)
-            if cur.first_child != NULL:
-                cur = cur.first_child
-                continue
-            while cur != top and cur.next == NULL:
-                cur = cur.parent
-            if cur == top or cur == NULL:
-                break
-            cur = cur.next
-        return None
+        cdef lxb_dom_node_t *img = first_img_under(node.node)
+        return wrap(img, node.parser) if img != NULL else None
 
 
 cdef int decide(int inherited, bint in_main, bint has_main, double density,

@@ -540,7 +540,8 @@ class _HtmlPage:
             items[:] = [it for it in items if isinstance(it, tuple) or id(it) not in dropped]
             pending = [it for it in pending if id(it) not in dropped]
         if walk is not None:
-            walk.anchors(pending, buffer, LinkKind.A, ANCHOR_LIMIT, cap, self._anchor)
+            walk.anchors(pending, buffer, LinkKind.A, LinkKind.IMAGE, ANCHOR_LIMIT, cap,
+                         collapse, self._anchor)
             return
         for item in pending:
             if 0 <= item.start <= item.end and item.kind is LinkKind.A:
