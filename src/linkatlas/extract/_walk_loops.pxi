@@ -117,6 +117,13 @@ def strip_collected(LexborHTMLParser tree, list candidates):
     tree._mutation_count += 1  # selectolax's _mark_mutated, which strip_tags calls
 
 
+def html_lang(LexborNode root):
+    """``root.attributes.get("lang") or ""`` when root is the ``html`` element, else ''."""
+    if root.node.local_name != LXB_TAG_HTML or root.node.prefix != LXB_NS__UNDEF:
+        return ""
+    return attr_value(root.node, b"lang", 4)
+
+
 def link_elements(LexborHTMLParser tree, LexborNode root):
     """([(tag, attributes, node) of every element ``a[href], area[href], link[href],
     meta[content]`` under root, in document order], the first ``base[href]``, the first

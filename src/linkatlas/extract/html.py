@@ -336,6 +336,7 @@ class _HtmlPage:
         self.context_chars = max(0, context_chars)
         self.marks: Any = None  # the compiled walk's link marks while it runs
         self.strip: list[int] = []  # the compiled walk's strip candidates (addresses)
+        self.root: LexborNode | None = None  # the document element, read once
         self.emails: set[str] = set()
         self.text = ""  # the visible body text, for Extracted.text
 
@@ -389,7 +390,7 @@ class _HtmlPage:
         self._emit(items, buffer, walk)
         # the buffer holds single spaces only, so spaces count the words
         words = buffer.count(" ") + 1 - (buffer[-1:] == " ")
-        self.page.word_count = words if buffer.strip() else 0
+        self.page.word_count = words if buffer and not buffer.isspace() else 0
         self.emails |= emails_in_text(buffer)
         self.page.emails = tuple(sorted(self.emails))
         self.text = buffer
@@ -400,16 +401,19 @@ class _HtmlPage:
         page = self.page
         doc_url = self.capture.final_url or self.capture.url
         base = doc_url
-        elements, base_node, title, self.strip = _link_elements(tree, walk)
+        root = self.root = tree.root
+        elements, base_node, title, self.strip = _link_elements(tree, root, walk)
         if base_node is not None:
             resolved = urls.resolve(base_node.attributes.get("href") or "", doc_url)
             if resolved is not None:
                 base = resolved
         if title is not None:
             page.title = cap(collapse(title.text()), TITLE_LIMIT)
-        root = tree.root
-        if root is not None and root.tag == "html":
-            lang = language_tag(root.attributes.get("lang") or "")
+        if root is not None:
+            if walk is not None:
+                lang = language_tag(walk.html_lang(root))
+            else:
+                lang = language_tag(root.attributes.get("lang") or "") if root.tag == "html" else ""
             page.language = lang or page.language
         resolve = _Resolver(base)
         same_page = {page.url, page.final_url, urls.try_normalize(base) or page.url}
@@ -611,7 +615,7 @@ class _HtmlPage:
     def _place_compiled(self, marks: Any, tree: LexborHTMLParser,
                         items: list[_Pending | tuple[str, LinkKind]], doc_len: int) -> None:
         """``_place`` by the compiled walk."""
-        root = tree.root
+        root = self.root
         main: frozenset[int] = frozenset()
         if root is not None:  # placement.choose_main over the paragraph scores, compiled
             main = marks.main_ids(root)
@@ -666,7 +670,7 @@ class _HtmlPage:
 _Elements = list[tuple[str, dict[str, str | None], LexborNode]]
 
 
-def _link_elements(tree: LexborHTMLParser, walk: ModuleType | None,
+def _link_elements(tree: LexborHTMLParser, root: LexborNode | None, walk: ModuleType | None,
                    ) -> tuple[_Elements, LexborNode | None, LexborNode | None, list[int]]:
     """(tag, attributes, node) of the elements that may carry links, in document order; the
     first ``base[href]`` and the first ``title``; for the compiled walk, the elements its
@@ -677,7 +681,6 @@ def _link_elements(tree: LexborHTMLParser, walk: ModuleType | None,
         return ([(node.tag or "", node.attributes, node)
                  for node in tree.css("a[href], area[href], link[href], meta[content]")],
                 bases[0] if bases else None, title, [])
-    root = tree.root
     if root is None:
         return [], None, None, []
     return walk.link_elements(tree, root)  # type: ignore[no-any-return]
