@@ -14,7 +14,9 @@ from collections.abc import Callable
 
 _compiled_head: Callable[[bytes, int], bytes | None] | None
 try:  # the same scan as simple_head_label, compiled (setup.py builds it)
-    from linkatlas.extract._walk import simple_head_label as _compiled_head
+    from linkatlas.extract import _walk
+
+    _compiled_head = _walk.simple_head_label
 except ImportError:  # pragma: no cover - depends on the build
     _compiled_head = None
 
