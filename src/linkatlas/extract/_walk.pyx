@@ -10,6 +10,7 @@ privately. Link markers are virtual: a marked node carries its marker index in L
 the walks emit the marker characters where html.py used to insert marker text nodes.
 """
 
+cimport cython
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uint16_t, uint32_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc

@@ -174,8 +174,11 @@ def link_elements(LexborHTMLParser tree, LexborNode root):
 # uses, as C fields: every compiled loop reads and writes them without an attribute lookup)
 
 
+@cython.no_gc
 cdef class Pending:
-    """A body link waiting for its anchor, context and placement."""
+    """A body link waiting for its anchor, context and placement. Not tracked by the cycle
+    collector: it refers to its node, strings, an attribute dict and enum members, none of
+    which can refer back to it (link-heavy pages spent 5% of their time in collections)."""
 
     cdef public LexborNode node
     cdef public str target

@@ -186,6 +186,14 @@ cdef inline bint list_block(uintptr_t tag) noexcept:
             or tag == LXB_TAG_MENU or tag == LXB_TAG_NAV)
 
 
+cdef inline Py_ssize_t block_len_of(Stats *st) noexcept:
+    """placement.Classifier.block_text_len's length from the stats of the block's text."""
+    cdef Py_ssize_t n = st.collapsed
+    if n == 0:
+        return 1 if st.length else 0
+    return n + st.first_space + st.last_space
+
+
 cdef class Marks:
     """Marker indices on the link nodes of one tree while it lives; ``release`` clears them.
 
@@ -196,6 +204,7 @@ cdef class Marks:
     cdef Py_ssize_t budget
     cdef dict memo  # element address -> (Ctx fields..., block address, block is a list)
     cdef dict block_len
+    cdef dict para_len  # paragraph address -> (length, block text length), from main_ids
 
     def __init__(self, list nodes):
         cdef Py_ssize_t i
@@ -203,6 +212,7 @@ cdef class Marks:
         self.nodes = nodes
         self.memo = {}
         self.block_len = {}
+        self.para_len = {}
         for i in range(len(nodes)):
             node = nodes[i]
             node.node.user = <void *> <uintptr_t> (i + 1)
@@ -262,14 +272,14 @@ cdef class Marks:
         if self.budget <= 0:
             return -1
         cdef Stats st
-        cdef Py_ssize_t n
-        node_stats(<lxb_dom_node_t *> block, False, False, &st)
-        self.budget -= st.length
-        n = st.collapsed
-        if n == 0:
-            n = 1 if st.length else 0
+        cdef Py_ssize_t n, length
+        known = self.para_len.get(block)  # a paragraph main_ids walked already
+        if known is not None:
+            length, n = known
         else:
-            n += st.first_space + st.last_space
+            node_stats(<lxb_dom_node_t *> block, False, False, &st)
+            length, n = st.length, block_len_of(&st)
+        self.budget -= length
         self.block_len[block] = n
         return n
 
@@ -341,6 +351,7 @@ cdef class Marks:
                 if (tag == LXB_TAG_P or tag == LXB_TAG_PRE or tag == LXB_TAG_TD
                         or tag == LXB_TAG_BLOCKQUOTE):
                     node_stats(node, False, False, &st)  # of node_text(node, False)
+                    self.para_len[<uintptr_t> node] = (st.length, block_len_of(&st))
                     length = stats_stripped(&st)
                     if length >= 25 and node.parent != NULL:
                         score = 1.0 + st.commas + min(length // 100, 3)

@@ -20,7 +20,10 @@ cdef extern from *:
         if (member->type != T_OBJECT_EX || (member->flags & READONLY)) return -1;
         return member->offset;
     }
-    /* A new instance of type with values[i] stored (new references) at offsets[i]. */
+    /* A new instance of type with values[i] stored (new references) at offsets[i], left out
+       of the cycle collector's lists: a record holds strings, numbers, booleans, enum members
+       and a datetime, none of which can refer back to it (CPython untracks tuples and dicts of
+       such values the same way). */
     static PyObject *la_new_record(PyTypeObject *type, const Py_ssize_t *offsets,
                                    PyObject *const *values, Py_ssize_t n) {
         Py_ssize_t i;
@@ -30,6 +33,7 @@ cdef extern from *:
             Py_INCREF(values[i]);
             *(PyObject **) ((char *) obj + offsets[i]) = values[i];
         }
+        if (PyObject_IS_GC(obj)) PyObject_GC_UnTrack(obj);
         return obj;
     }
     """
