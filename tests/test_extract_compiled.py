@@ -75,6 +75,22 @@ def test_extension_is_built_and_used(monkeypatch: pytest.MonkeyPatch) -> None:
         ("http://a.test/y", "why", "x")]
 
 
+def test_compiled_records_are_left_out_of_the_cycle_collector() -> None:
+    import gc
+
+    walk = html.compiled_walk()
+    assert walk is not None
+    out = links_from_page(_capture("http://a.test/", b"<p>x <a href='/y'>why</a> z</p>"))
+    assert out.links and not any(gc.is_tracked(link) for link in out.links)
+    assert not gc.is_tracked(walk.Pending.__new__(walk.Pending))
+    before = html.use_pure(True)
+    try:  # the dataclass constructor's records stay tracked, as Python builds them
+        pure = links_from_page(_capture("http://a.test/", b"<p>x <a href='/y'>why</a> z</p>"))
+    finally:
+        html.use_pure(before)
+    assert pure.links == out.links and gc.is_tracked(pure.links[0])
+
+
 def test_environment_and_missing_extension_select_the_pure_path(
         monkeypatch: pytest.MonkeyPatch) -> None:
     script = "from linkatlas.extract import html; print(html.compiled_walk() is None)"
