@@ -53,6 +53,11 @@ cdef Py_ssize_t _link_offsets[N_LINK_FIELDS]
 cdef type _link_type = None
 _host_and_domain = None
 _rel_flags = None
+# the two functions' results for the targets and rel values seen (both are pure functions)
+cdef dict _host_memo = {}
+cdef dict _rel_memo = {}
+DEF HOST_MEMO_MAX = 65536
+DEF REL_MEMO_MAX = 4096
 
 
 def configure_records(type link_type, tuple field_names, host_and_domain, rel_flags):
@@ -78,6 +83,8 @@ def configure_records(type link_type, tuple field_names, host_and_domain, rel_fl
     _link_type = link_type
     _host_and_domain = host_and_domain
     _rel_flags = rel_flags
+    _host_memo.clear()
+    _rel_memo.clear()
 
 
 cdef object new_link(list values):
@@ -121,9 +128,23 @@ def emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
         key = (target, kind, anchor)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        t_host, t_domain = _host_and_domain(target)
+        hosts = _host_memo.get(target)
+        if hosts is None:  # urls.host_and_domain is an lru_cache; a dict read is cheaper
+            hosts = _host_and_domain(target)
+            if len(_host_memo) >= HOST_MEMO_MAX:
+                _host_memo.clear()
+            _host_memo[target] = hosts
+        t_host, t_domain = hosts
         rel = item.rel
-        rel_norm, nofollow, sponsored, ugc = _rel_flags(rel) if rel else no_rel
+        if rel:
+            flags = _rel_memo.get(rel)
+            if flags is None:
+                flags = _rel_flags(rel)
+                if len(_rel_memo) < REL_MEMO_MAX:
+                    _rel_memo[rel] = flags
+            rel_norm, nofollow, sponsored, ugc = flags
+        else:
+            rel_norm, nofollow, sponsored, ugc = no_rel
         blocked = nofollow or sponsored or ugc or page_nofollow
         is_internal = s_domain == t_domain
         values[1] = target
