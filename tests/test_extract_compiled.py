@@ -262,6 +262,31 @@ def test_compiled_strip_removes_what_strip_tags_removes() -> None:
     assert len(inputs) > 1_000
 
 
+def test_recycled_documents_parse_like_new_ones() -> None:
+    """One Lexbor document reused for every input in a row (quirks and no-quirks pages,
+    scripting-sensitive noscript, templates, foreign content) builds the trees new ones do."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    walk = html.compiled_walk()
+    assert walk is not None
+    inputs = [*STRIP_CASES, *_html5lib_inputs()]
+    inputs += ["<p><table><tr><td>quirks</table>", "<!DOCTYPE html><p><table>standard",
+               "<!DOCTYPE html PUBLIC '-//W3C//DTD HTML 4.01 Transitional//EN'><p><table>",
+               "<head><noscript><img src=x></noscript><link rel=canonical href=/a></head>"]
+    for data in inputs * 2:
+        body = data.encode("utf-8", "surrogateescape")
+        tree = walk.parse(body)
+        assert tree.html == LexborHTMLParser(body).html, data
+        assert tree.raw_html == body
+        walk.recycle(tree)
+        walk.recycle(tree)  # a second recycle of the same parser does nothing
+    big = b"<p>" + b"x" * (walk.SPARE_MAX_INPUT + 10)
+    tree = walk.parse(big)
+    assert tree.css_first("p") is not None
+    walk.recycle(tree)  # destroyed, not kept
+    assert walk.parse(b"<p>after</p>").html == LexborHTMLParser(b"<p>after</p>").html
+
+
 def test_streamed_text_stats_equal_the_text() -> None:
     """The figures the placement walks stream from the text nodes (paragraph scores, main-block
     candidates, link density) equal those read from the element's text."""

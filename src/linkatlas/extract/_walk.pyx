@@ -16,7 +16,12 @@ from libc.stdint cimport uint16_t, uint32_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memchr, memcmp, memcpy, memset
 
-from selectolax.lexbor cimport LexborHTMLParser, LexborNode, lxb_dom_node_t
+from selectolax.lexbor cimport (
+    LexborHTMLParser,
+    LexborNode,
+    lxb_dom_node_t,
+    lxb_html_document_t,
+)
 
 cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(uint32_t ch)
@@ -383,3 +388,4 @@ include "_walk_place.pxi"
 include "_walk_records.pxi"
 include "_walk_scan.pxi"
 include "_walk_head.pxi"
+include "_walk_parse.pxi"

@@ -17,6 +17,7 @@ import re
 from types import ModuleType
 from typing import Any
 
+import selectolax.lexbor as _selectolax_lexbor
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from linkatlas import urls
@@ -126,6 +127,8 @@ else:
     _compiled_walk.configure_records(Link, tuple(f.name for f in dataclasses.fields(Link)),
                                      urls.host_and_domain, rel_flags)
     _compiled_walk.configure_resolution(_SHARED, _SHARED_HREF_MAX)
+    if _selectolax_lexbor.__file__:  # parse on recycled Lexbor documents (_walk_parse.pxi)
+        _compiled_walk.bind_lexbor(_selectolax_lexbor.__file__)
 
 PURE_ENV = "LINKATLAS_PURE_EXTRACT"  # set to 1 to force the pure-Python path (read at import)
 _pure = os.environ.get(PURE_ENV, "") not in ("", "0")
@@ -370,8 +373,11 @@ class _HtmlPage:
         self.source = text
         # the compiled path hands selectolax the UTF-8 bytes it would encode the str to
         spaced = walk.spaced_utf8(text, exact) if walk is not None else None
-        tree = self.tree = LexborHTMLParser(
-            spaced if spaced is not None else _BLOCK_TAG.sub(" <", text))
+        if walk is not None and spaced is not None:  # on a recycled document
+            tree = self.tree = walk.parse(spaced)
+        else:
+            tree = self.tree = LexborHTMLParser(
+                spaced if spaced is not None else _BLOCK_TAG.sub(" <", text))
         if walk is None:
             items = self._collect(tree, None)
             buffer = self._text(tree, items)
@@ -394,6 +400,9 @@ class _HtmlPage:
         self.emails |= emails_in_text(buffer)
         self.page.emails = tuple(sorted(self.emails))
         self.text = buffer
+        if walk is not None:  # done with the tree and its nodes: its document is reused
+            self.tree = self.root = None
+            walk.recycle(tree)
 
     def _collect(self, tree: LexborHTMLParser,
                  walk: ModuleType | None) -> list[_Pending | tuple[str, LinkKind]]:
