@@ -268,12 +268,41 @@ cdef inline void stats_char(Stats *st, uint32_t c) noexcept:
             st.seg_trail = 0
 
 
+cdef inline int utf8_at(const unsigned char *s, size_t n, size_t i, uint32_t *out) noexcept:
+    """The bytes of the strict UTF-8 sequence at s[i] (a non-ASCII lead byte) with its code
+    point in out, or -1 where Python's decoder would put a replacement character."""
+    cdef unsigned char b = s[i], b1
+    cdef uint32_t c
+    cdef int more, k
+    if 0xC2 <= b <= 0xDF:
+        more, c = 1, b & 0x1F
+    elif 0xE0 <= b <= 0xEF:
+        more, c = 2, b & 0x0F
+    elif 0xF0 <= b <= 0xF4:
+        more, c = 3, b & 0x07
+    else:
+        return -1
+    if i + more >= n:
+        return -1
+    b1 = s[i + 1]
+    if ((b == 0xE0 and b1 < 0xA0) or (b == 0xED and b1 > 0x9F)
+            or (b == 0xF0 and b1 < 0x90) or (b == 0xF4 and b1 > 0x8F)):
+        return -1
+    for k in range(1, more + 1):
+        b1 = s[i + k]
+        if b1 & 0xC0 != 0x80:
+            return -1
+        c = (c << 6) | (b1 & 0x3F)
+    out[0] = c
+    return more + 1
+
+
 cdef int stats_utf8(Stats *st, const unsigned char *s, size_t n) noexcept:
     """Feed strict UTF-8 to the stats; -1 on anything Python's decoder would replace."""
     cdef size_t i = 0, j
-    cdef unsigned char b, b1
+    cdef unsigned char b
     cdef uint32_t c
-    cdef int more, k
+    cdef int more
     while i < n:
         b = s[i]
         if b < 0x80:
@@ -297,27 +326,11 @@ cdef int stats_utf8(Stats *st, const unsigned char *s, size_t n) noexcept:
             stats_char(st, b)
             i += 1
             continue
-        if 0xC2 <= b <= 0xDF:
-            more, c = 1, b & 0x1F
-        elif 0xE0 <= b <= 0xEF:
-            more, c = 2, b & 0x0F
-        elif 0xF0 <= b <= 0xF4:
-            more, c = 3, b & 0x07
-        else:
+        more = utf8_at(s, n, i, &c)
+        if more < 0:
             return -1
-        if i + more >= n:
-            return -1
-        b1 = s[i + 1]
-        if ((b == 0xE0 and b1 < 0xA0) or (b == 0xED and b1 > 0x9F)
-                or (b == 0xF0 and b1 < 0x90) or (b == 0xF4 and b1 > 0x8F)):
-            return -1
-        for k in range(1, more + 1):
-            b1 = s[i + k]
-            if b1 & 0xC0 != 0x80:
-                return -1
-            c = (c << 6) | (b1 & 0x3F)
         stats_char(st, c)
-        i += more + 1
+        i += more
     return 0
 
 

@@ -29,38 +29,80 @@ cdef Py_ssize_t marks_match(uint32_t *a, Py_ssize_t n, Py_ssize_t p) noexcept:
     return prev  # the last repetition backs off; a space follows the one before it
 
 
+cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) noexcept:
+    """``" ".join(text.split())`` of the strict UTF-8 text s into a (code points), its length;
+    -1 where Python's decoder would replace bytes (the caller decodes the text instead)."""
+    cdef size_t i = 0
+    cdef Py_ssize_t n = 0
+    cdef uint32_t c
+    cdef int more
+    cdef bint gap = False
+    while i < size:
+        c = s[i]
+        if c < 0x80:
+            i += 1
+        else:
+            more = utf8_at(s, size, i, &c)
+            if more < 0:
+                return -1
+            i += more
+        if Py_UNICODE_ISSPACE(c):
+            gap = n > 0
+        else:
+            if gap:
+                a[n] = 32
+                n += 1
+                gap = False
+            a[n] = c
+            n += 1
+    return n
+
+
 def body_text(LexborNode root, Py_ssize_t count):
-    """(buffer, starts, ends): html.py's ``_text`` from the raw marked text to the collapsed
-    buffer and each marked link's offsets in it (-1 where a marker is missing)."""
-    cdef str raw = node_text(root.node, False)
-    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(raw)
-    cdef int kind = PyUnicode_KIND(raw)
-    cdef void *data = PyUnicode_DATA(raw)
-    cdef uint32_t *a = <uint32_t *> malloc((size + 1) * sizeof(uint32_t))
-    cdef Py_ssize_t i, n, w, g, k, pos, code
+    """(buffer, starts, ends, spaces): html.py's ``_text`` from the raw marked text to the
+    collapsed buffer, each marked link's offsets in it (-1 where a marker is missing), and the
+    number of spaces in the buffer (``buffer.count(" ")``)."""
+    cdef Buf b
+    cdef str raw
+    cdef Py_ssize_t size, i, n, w, g, k, pos, code, spaces = 0
+    cdef int kind
+    cdef void *data
+    cdef uint32_t *a = NULL
     cdef uint32_t c
     cdef bint gap
     cdef list starts = [-1] * count
     cdef list ends = [-1] * count
-    if a == NULL:
-        raise MemoryError()
+    b.data = NULL
+    b.size = b.cap = b.pieces = 0
     try:
-        # " ".join(raw.split())
-        n = 0
-        gap = False
-        for i in range(size):
-            c = PyUnicode_READ(kind, data, i)
-            if Py_UNICODE_ISSPACE(c):
-                gap = n > 0
-            else:
-                if gap:
-                    a[n] = 32
+        walk_text(root.node, &b, False)
+        a = <uint32_t *> malloc((b.size + 1) * sizeof(uint32_t))
+        if a == NULL:
+            raise MemoryError()
+        # " ".join(raw.split()), straight from the UTF-8 text when it is valid
+        n = collapse_utf8(<const unsigned char *> b.data, b.size, a) if b.size else 0
+        if n < 0:
+            raw = PyUnicode_DecodeUTF8(b.data, b.size, "replace")
+            size = PyUnicode_GET_LENGTH(raw)
+            kind = PyUnicode_KIND(raw)
+            data = PyUnicode_DATA(raw)
+            n = 0
+            gap = False
+            for i in range(size):
+                c = PyUnicode_READ(kind, data, i)
+                if Py_UNICODE_ISSPACE(c):
+                    gap = n > 0
+                else:
+                    if gap:
+                        a[n] = 32
+                        n += 1
+                        gap = False
+                    a[n] = c
                     n += 1
-                    gap = False
-                a[n] = c
-                n += 1
         if count == 0:
-            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, n), starts, ends
+            for i in range(n):
+                spaces += a[i] == 32
+            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, n), starts, ends, spaces
         # _LONE_MARKS.sub(_join_lone, ...): in place, the output never outgrows the input
         i = w = 0
         while i < n:
@@ -110,8 +152,10 @@ def body_text(LexborNode root, Py_ssize_t count):
             else:
                 a[w] = c
                 w += 1
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, w), starts, ends
+                spaces += c == 32
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, w), starts, ends, spaces
     finally:
+        free(b.data)
         free(a)
 
 
@@ -133,9 +177,17 @@ cdef extern from *:
         "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table", "h1", "h2",
         "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "nav", "aside", "main",
         "blockquote", "pre", "figure", "figcaption", "form", "address", "option", "br", NULL};
+    static size_t la_block_lens[64];
+    static int la_block_count = -1;
     static int la_is_block_tag(const char *word, size_t n) {
-        for (const char **t = la_block_tags; *t != NULL; t++) {
-            if (strlen(*t) == n && memcmp(*t, word, n) == 0) return 1;
+        int i;
+        if (la_block_count < 0) {  /* the names' lengths, once */
+            for (i = 0; la_block_tags[i] != NULL; i++) la_block_lens[i] = strlen(la_block_tags[i]);
+            la_block_count = i;
+        }
+        for (i = 0; i < la_block_count; i++) {
+            if (la_block_lens[i] == n && la_block_tags[i][0] == word[0]
+                    && memcmp(la_block_tags[i], word, n) == 0) return 1;
         }
         return 0;
     }
@@ -226,30 +278,44 @@ def spaced_utf8(str text, bytes exact=None):
         except UnicodeEncodeError:
             return None
     cdef const unsigned char *src = <const unsigned char *> PyBytes_AS_STRING(raw)
-    cdef Py_ssize_t n = len(raw), i = 0, prev, at
-    cdef list where = []
+    cdef Py_ssize_t n = len(raw), i = 0, prev, at, count = 0, k
     cdef const unsigned char *found
-    while i < n:
-        found = <const unsigned char *> memchr(src + i, 60, n - i)
-        if found == NULL:
-            break
-        i = found - src
-        if block_tag_bytes(src, n, i):
-            where.append(i)
-        i += 1
-    if not where:
-        return raw
-    out = PyBytes_FromStringAndSize(NULL, n + len(where))
-    cdef char *dst = PyBytes_AS_STRING(out)
-    prev = 0
-    for at in where:
-        memcpy(dst, src + prev, at - prev)
-        dst += at - prev
-        dst[0] = 32
-        dst += 1
-        prev = at
-    memcpy(dst, src + prev, n - prev)
-    return out
+    cdef Py_ssize_t *where = NULL  # the offsets of the block tags' '<'
+    cdef Py_ssize_t cap = 0
+    cdef Py_ssize_t *grown
+    cdef char *dst
+    try:
+        while i < n:
+            found = <const unsigned char *> memchr(src + i, 60, n - i)
+            if found == NULL:
+                break
+            i = found - src
+            if block_tag_bytes(src, n, i):
+                if count == cap:
+                    cap = cap * 2 + 64
+                    grown = <Py_ssize_t *> realloc(where, cap * sizeof(Py_ssize_t))
+                    if grown == NULL:
+                        raise MemoryError()
+                    where = grown
+                where[count] = i
+                count += 1
+            i += 1
+        if count == 0:
+            return raw
+        out = PyBytes_FromStringAndSize(NULL, n + count)
+        dst = PyBytes_AS_STRING(out)
+        prev = 0
+        for k in range(count):
+            at = where[k]
+            memcpy(dst, src + prev, at - prev)
+            dst += at - prev
+            dst[0] = 32
+            dst += 1
+            prev = at
+        memcpy(dst, src + prev, n - prev)
+        return out
+    finally:
+        free(where)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -340,6 +340,7 @@ class _HtmlPage:
         self.marks: Any = None  # the compiled walk's link marks while it runs
         self.strip: list[int] = []  # the compiled walk's strip candidates (addresses)
         self.root: LexborNode | None = None  # the document element, read once
+        self.spaces = -1  # spaces in the body text, when the compiled walk counted them
         self.emails: set[str] = set()
         self.text = ""  # the visible body text, for Extracted.text
 
@@ -395,7 +396,8 @@ class _HtmlPage:
                 self.marks = None
         self._emit(items, buffer, walk)
         # the buffer holds single spaces only, so spaces count the words
-        words = buffer.count(" ") + 1 - (buffer[-1:] == " ")
+        spaces = self.spaces if self.spaces >= 0 else buffer.count(" ")
+        words = spaces + 1 - (buffer[-1:] == " ")
         self.page.word_count = words if buffer and not buffer.isspace() else 0
         self.emails |= emails_in_text(buffer)
         self.page.emails = tuple(sorted(self.emails))
@@ -539,7 +541,7 @@ class _HtmlPage:
         if body is None:
             buffer = ""
         else:
-            buffer, starts, ends = walk.body_text(body, len(pending))
+            buffer, starts, ends, self.spaces = walk.body_text(body, len(pending))
             walk.set_offsets(pending, starts, ends)
         self._anchors(items, pending, buffer, walk)
         return buffer
