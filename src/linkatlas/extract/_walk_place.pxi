@@ -396,8 +396,8 @@ cdef class Marks:
                 break
             rank += 1
             score = scores[k]
-            if score <= best:
-                break  # link density only lowers a score: the rest cannot win
+            if score <= best or score < 10:
+                break  # link density only lowers a score: the rest cannot win (nor reach 10)
             key = k
             node_stats(<lxb_dom_node_t *> key, True, True, &st)  # of node_text(key, True)
             total = st.collapsed
