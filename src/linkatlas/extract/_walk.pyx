@@ -186,28 +186,27 @@ cdef str node_text(lxb_dom_node_t *root, bint sep):
         free(b.data)
 
 
-cdef struct Stats:
-    # of the whole text
+cdef struct Run:
+    # figures of a run of text: len(t), len(" ".join(t.split())) and what t.strip() drops
     Py_ssize_t length  # code points
-    Py_ssize_t collapsed  # len(" ".join(text.split()))
-    bint gap
-    bint first_space
-    bint last_space
+    Py_ssize_t collapsed
+    bint gap  # a space seen since the last other character (collapses to one)
     Py_ssize_t lead  # spaces before the first other character
     Py_ssize_t trail  # spaces after the last other character
     bint seen  # a character other than a space
+
+
+cdef struct Stats:
+    Run all  # the whole text
+    bint first_space
+    bint last_space
     Py_ssize_t commas  # "," and U+FF0C
     # the link text (the text between a start marker and the next marker, when that one is an
     # end marker): stripped, or whitespace-collapsed when collapse_links
     bint collapse_links
     Py_ssize_t linked
     bint open  # the last marker was a start marker
-    Py_ssize_t seg_length
-    Py_ssize_t seg_collapsed
-    bint seg_gap
-    Py_ssize_t seg_lead
-    Py_ssize_t seg_trail
-    bint seg_seen
+    Run seg  # the link text since it
 
 
 cdef inline void stats_init(Stats *st, bint collapse_links) noexcept:
@@ -215,57 +214,53 @@ cdef inline void stats_init(Stats *st, bint collapse_links) noexcept:
     st.collapse_links = collapse_links
 
 
-cdef inline Py_ssize_t stats_stripped(Stats *st) noexcept:
+cdef inline Py_ssize_t run_stripped(Run *r) noexcept:
     """len(text.strip())."""
-    return st.length - st.lead - st.trail if st.seen else 0
+    return r.length - r.lead - r.trail if r.seen else 0
+
+
+cdef inline void run_word(Run *r, Py_ssize_t k) noexcept:
+    """k characters that are not spaces."""
+    r.length += k
+    if r.gap:
+        r.collapsed += 1
+        r.gap = False
+    r.collapsed += k
+    r.seen = True
+    r.trail = 0
+
+
+cdef inline void run_space(Run *r) noexcept:
+    r.length += 1
+    r.gap = r.collapsed > 0
+    if not r.seen:
+        r.lead += 1
+    r.trail += 1
 
 
 cdef inline void stats_char(Stats *st, uint32_t c) noexcept:
     cdef bint space = Py_UNICODE_ISSPACE(c)
-    st.length += 1
     if space:
-        st.gap = st.collapsed > 0
-        st.last_space = True
-        if st.length == 1:
+        if st.all.length == 0:
             st.first_space = True
-        if not st.seen:
-            st.lead += 1
-        st.trail += 1
+        run_space(&st.all)
     else:
-        if st.gap:
-            st.collapsed += 1
-            st.gap = False
-        st.collapsed += 1
-        st.last_space = False
-        st.seen = True
-        st.trail = 0
+        run_word(&st.all, 1)
         if c == 0x2C or c == 0xFF0C:
             st.commas += 1
+    st.last_space = space
     if c >= START:  # a marker (html._linked_len's pairing)
         if c < END:
             st.open = True
-            st.seg_length = st.seg_collapsed = st.seg_lead = st.seg_trail = 0
-            st.seg_gap = st.seg_seen = False
+            memset(&st.seg, 0, sizeof(Run))
         elif st.open:
             st.open = False
-            if st.collapse_links:
-                st.linked += st.seg_collapsed
-            elif st.seg_seen:
-                st.linked += st.seg_length - st.seg_lead - st.seg_trail
+            st.linked += st.seg.collapsed if st.collapse_links else run_stripped(&st.seg)
     elif st.open:
-        st.seg_length += 1
         if space:
-            st.seg_gap = st.seg_collapsed > 0
-            if not st.seg_seen:
-                st.seg_lead += 1
-            st.seg_trail += 1
+            run_space(&st.seg)
         else:
-            if st.seg_gap:
-                st.seg_collapsed += 1
-                st.seg_gap = False
-            st.seg_collapsed += 1
-            st.seg_seen = True
-            st.seg_trail = 0
+            run_word(&st.seg, 1)
 
 
 cdef inline int utf8_at(const unsigned char *s, size_t n, size_t i, uint32_t *out) noexcept:
@@ -313,14 +308,8 @@ cdef int stats_utf8(Stats *st, const unsigned char *s, size_t n) noexcept:
                 while j < n and s[j] < 0x80 and s[j] != 0x2C and not Py_UNICODE_ISSPACE(s[j]):
                     j += 1
                 if j > i:
-                    if st.gap:
-                        st.collapsed += 1
-                        st.gap = False
-                    st.collapsed += j - i
-                    st.length += j - i
+                    run_word(&st.all, j - i)
                     st.last_space = False
-                    st.seen = True
-                    st.trail = 0
                     i = j
                     continue
             stats_char(st, b)

@@ -188,9 +188,9 @@ cdef inline bint list_block(uintptr_t tag) noexcept:
 
 cdef inline Py_ssize_t block_len_of(Stats *st) noexcept:
     """placement.Classifier.block_text_len's length from the stats of the block's text."""
-    cdef Py_ssize_t n = st.collapsed
+    cdef Py_ssize_t n = st.all.collapsed
     if n == 0:
-        return 1 if st.length else 0
+        return 1 if st.all.length else 0
     return n + st.first_space + st.last_space
 
 
@@ -278,7 +278,7 @@ cdef class Marks:
             length, n = known
         else:
             node_stats(<lxb_dom_node_t *> block, False, False, &st)
-            length, n = st.length, block_len_of(&st)
+            length, n = st.all.length, block_len_of(&st)
         self.budget -= length
         self.block_len[block] = n
         return n
@@ -351,8 +351,8 @@ cdef class Marks:
                 if (tag == LXB_TAG_P or tag == LXB_TAG_PRE or tag == LXB_TAG_TD
                         or tag == LXB_TAG_BLOCKQUOTE):
                     node_stats(node, False, False, &st)  # of node_text(node, False)
-                    self.para_len[<uintptr_t> node] = (st.length, block_len_of(&st))
-                    length = stats_stripped(&st)
+                    self.para_len[<uintptr_t> node] = (st.all.length, block_len_of(&st))
+                    length = run_stripped(&st.all)
                     if length >= 25 and node.parent != NULL:
                         score = 1.0 + st.commas + min(length // 100, 3)
                         linked = st.linked
@@ -400,7 +400,7 @@ cdef class Marks:
                 break  # link density only lowers a score: the rest cannot win (nor reach 10)
             key = k
             node_stats(<lxb_dom_node_t *> key, True, True, &st)  # of node_text(key, True)
-            total = st.collapsed
+            total = st.all.collapsed
             links = st.linked
             if total == 0:
                 total = 1
@@ -426,7 +426,7 @@ cdef class Marks:
         ``self.text(node, sep)`` as the walks stream them (for the tests)."""
         cdef Stats st
         node_stats(node.node, sep, collapse_links, &st)
-        return st.length, stats_stripped(&st), st.commas, st.collapsed, st.linked
+        return (st.all.length, run_stripped(&st.all), st.commas, st.all.collapsed, st.linked)
 
     def first_img(self, LexborNode node):
         """``node.css_first("img")``: the first ``img`` element under node, or None."""
