@@ -56,7 +56,8 @@ _rel_flags = None
 # the two functions' results for the targets and rel values seen (both are pure functions)
 cdef dict _host_memo = {}
 cdef dict _rel_memo = {}
-DEF HOST_MEMO_MAX = 65536
+DEF HOST_MEMO_MAX = 16384
+DEF HOST_MEMO_KEY_MAX = 512  # bounds the memo's memory whatever the URLs
 DEF REL_MEMO_MAX = 4096
 
 
@@ -131,9 +132,10 @@ def emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
         hosts = _host_memo.get(target)
         if hosts is None:  # urls.host_and_domain is an lru_cache; a dict read is cheaper
             hosts = _host_and_domain(target)
-            if len(_host_memo) >= HOST_MEMO_MAX:
-                _host_memo.clear()
-            _host_memo[target] = hosts
+            if PyUnicode_GET_LENGTH(target) <= HOST_MEMO_KEY_MAX:
+                if len(_host_memo) >= HOST_MEMO_MAX:
+                    _host_memo.clear()
+                _host_memo[target] = hosts
         t_host, t_domain = hosts
         rel = item.rel
         if rel:

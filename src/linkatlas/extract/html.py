@@ -99,10 +99,11 @@ _ANCHOR_KINDS = (LinkKind.A, LinkKind.IMAGE, LinkKind.AREA)
 # Resolutions shared by every page of the process: a site's navigation, footer and sidebar
 # links repeat on each of its pages. Only results that cannot depend on the rest of the base are
 # shared: an absolute http(s) href (keyed by itself) and a path-absolute href ("/x", keyed with
-# the base's scheme and authority). Bounded; cleared when full.
+# the base's scheme and authority). Bounded (entries and href length: at most a few tens of
+# megabytes however long the hrefs); cleared when full.
 _SHARED: dict[str | tuple[str, str], str | None] = {}
-_SHARED_MAX = 1 << 17
-_SHARED_HREF_MAX = 2_048
+_SHARED_MAX = 1 << 15
+_SHARED_HREF_MAX = 512
 # a base whose scheme and authority are plain (no userinfo, no odd characters) and end at a "/"
 _PLAIN_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?=/)")
 # not path-absolute: "//host" and "/\\host" are scheme-relative (the parser drops tab and
