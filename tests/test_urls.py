@@ -352,3 +352,13 @@ def test_hostile_strings_never_crash() -> None:
         assert isinstance(urls.registrable_domain(text), str)
         relative = urls.resolve("x", text)
         assert relative is None or relative.isascii(), text
+
+
+def test_host_and_domain_caches_only_short_urls() -> None:
+    long_url = "http://www.example.co.uk/" + "p" * 600
+    before = urls._cached_host_and_domain.cache_info().currsize
+    assert urls.host_and_domain(long_url) == ("www.example.co.uk", "example.co.uk")
+    assert urls._cached_host_and_domain.cache_info().currsize == before
+    assert urls.host_and_domain("http://www.example.co.uk/short") == (
+        "www.example.co.uk", "example.co.uk")
+    assert urls._cached_host_and_domain.cache_info().currsize <= before + 1

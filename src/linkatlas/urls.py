@@ -350,11 +350,22 @@ def registrable_domain(hostname: str) -> str:
     return _psl().privatesuffix(name) or name
 
 
-@functools.lru_cache(maxsize=1 << 16)
+_CACHED_URL_MAX = 512  # longer URLs are not cached: the cache's memory stays bounded
+
+
 def host_and_domain(url: str) -> tuple[str, str]:
-    """Host and registrable domain of a URL, cached."""
+    """Host and registrable domain of a URL (cached for URLs up to 512 characters)."""
+    if len(url) <= _CACHED_URL_MAX:
+        return _cached_host_and_domain(url)
+    return _host_and_domain(url)
+
+
+def _host_and_domain(url: str) -> tuple[str, str]:
     name = host(url)
     return name, registrable_domain(name)
+
+
+_cached_host_and_domain = functools.lru_cache(maxsize=1 << 16)(_host_and_domain)
 
 
 def reversed_host(hostname: str) -> str:

@@ -142,7 +142,7 @@ def emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
             flags = _rel_memo.get(rel)
             if flags is None:
                 flags = _rel_flags(rel)
-                if len(_rel_memo) < REL_MEMO_MAX:
+                if len(_rel_memo) < REL_MEMO_MAX and PyUnicode_GET_LENGTH(rel) <= 256:
                     _rel_memo[rel] = flags
             rel_norm, nofollow, sponsored, ugc = flags
         else:

@@ -23,7 +23,7 @@ def rel_flags(rel: str) -> tuple[str, bool, bool, bool]:
     tokens = rel.lower().split()
     seen = dict.fromkeys(tokens)
     out = " ".join(seen), "nofollow" in seen, "sponsored" in seen, "ugc" in seen
-    if len(_rel_cache) < 4096:  # a page cannot grow the cache without bound
+    if len(_rel_cache) < 4096 and len(rel) <= 256:  # pages cannot grow it without bound
         _rel_cache[rel] = out
     return out
 
