@@ -287,6 +287,20 @@ def test_recycled_documents_parse_like_new_ones() -> None:
     assert walk.parse(b"<p>after</p>").html == LexborHTMLParser(b"<p>after</p>").html
 
 
+def test_threads_extract_what_one_thread_does() -> None:
+    """Recycled documents and the process-wide memos under concurrent extraction (the parse
+    runs without the GIL): four threads give what a single thread gives."""
+    import concurrent.futures
+
+    web = sample.build(seed=5)
+    captures = [_capture(p.url, p.body) for p in list(web.pages())[:200]]
+    want = [links_from_page(c) for c in captures]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(3):
+            got = list(pool.map(links_from_page, captures))
+            assert got == want
+
+
 def test_streamed_text_stats_equal_the_text() -> None:
     """The figures the placement walks stream from the text nodes (paragraph scores, main-block
     candidates, link density) equal those read from the element's text."""
