@@ -58,11 +58,13 @@ cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) 
     return n
 
 
-def body_text(LexborNode root, Py_ssize_t count):
+def body_text(LexborNode root, Py_ssize_t count, Marks marks=None):
     """(buffer, starts, ends, spaces): html.py's ``_text`` from the raw marked text to the
     collapsed buffer, each marked link's offsets in it (-1 where a marker is missing), and the
-    number of spaces in the buffer (``buffer.count(" ")``)."""
+    number of spaces in the buffer (``buffer.count(" ")``). With ``marks``, the figures of
+    every paragraph element's text go to ``marks`` on the way for its main-block scoring."""
     cdef Buf b
+    cdef Paras *paras = NULL
     cdef str raw
     cdef Py_ssize_t size, i, n, w, g, k, pos, code, spaces = 0
     cdef int kind
@@ -75,7 +77,13 @@ def body_text(LexborNode root, Py_ssize_t count):
     b.data = NULL
     b.size = b.cap = b.pieces = 0
     try:
-        walk_text(root.node, &b, False)
+        if marks is not None:  # the paragraphs' figures for the main-block scoring, on the way
+            paras = <Paras *> malloc(sizeof(Paras))
+            if paras == NULL:
+                raise MemoryError()
+            paras.depth = 0
+            paras.out = <PyObject *> marks.para_stats
+        walk_text(root.node, &b, False, paras)
         a = <uint32_t *> malloc((b.size + 1) * sizeof(uint32_t))
         if a == NULL:
             raise MemoryError()
@@ -157,6 +165,7 @@ def body_text(LexborNode root, Py_ssize_t count):
     finally:
         free(b.data)
         free(a)
+        free(paras)
 
 
 # ---------------------------------------------------------------------------------------------
