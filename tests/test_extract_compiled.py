@@ -335,44 +335,6 @@ def test_streamed_text_stats_equal_the_text() -> None:
     assert checked > 10_000
 
 
-def test_paragraph_figures_from_the_body_walk_equal_the_text() -> None:
-    """The body text walk records each paragraph's figures for the main-block scoring; they
-    equal those read from the paragraph's own text."""
-    from selectolax.lexbor import LexborHTMLParser
-
-    from linkatlas.extract import markers
-
-    walk = html.compiled_walk()
-    assert walk is not None
-    inputs = [*STRIP_CASES, *_html5lib_inputs()]
-    inputs += ["<td><p>a, b <a href=/x> c </a></p> d,<blockquote><pre>e\t</pre></blockquote></td>"
-               + "<p>" * 12 + "deep, deeper" + "</p>" * 12]
-    checked = 0
-    for data in inputs:
-        tree = LexborHTMLParser(data.encode("utf-8", "surrogateescape"))
-        body = tree.body or tree.root
-        if body is None:
-            continue
-        marks = walk.Marks(tree.css("a"))
-        try:
-            walk.body_text(body, len(tree.css("a")), marks)
-            figures = marks.paragraph_figures()
-            for node in body.css("p, pre, td, blockquote"):
-                if node.mem_id not in figures:
-                    continue
-                text = marks.text(node, False)
-                collapsed = len(" ".join(text.split()))
-                block = (collapsed + (text[:1].isspace()) + (text[-1:].isspace()) if collapsed
-                         else int(bool(text)))
-                want = (len(text), block, len(text.strip()),
-                        text.count(",") + text.count("\uff0c"), markers.linked_len(text, False))
-                assert figures[node.mem_id] == want, data
-                checked += 1
-        finally:
-            marks.release()
-    assert checked > 400
-
-
 def test_big_list_of_naughty_strings_as_anchors_identical() -> None:
     strings = json.loads(fixture_path("conformance/blns/blns.json").read_text(encoding="utf-8"))
     raw = json.loads(fixture_path("conformance/blns/blns.base64.json").read_text())

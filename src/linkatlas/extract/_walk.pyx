@@ -11,7 +11,6 @@ the walks emit the marker characters where html.py used to insert marker text no
 """
 
 cimport cython
-from cpython.ref cimport PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uint16_t, uint32_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
@@ -141,11 +140,10 @@ cdef inline bint is_element(lxb_dom_node_t *node) noexcept:
     return node.type == LXB_DOM_NODE_TYPE_ELEMENT
 
 
-cdef int walk_text(lxb_dom_node_t *root, Buf *b, bint sep, Paras *paras=NULL) except -1:
+cdef int walk_text(lxb_dom_node_t *root, Buf *b, bint sep) except -1:
     """``root.text(deep=True, separator=sep and ' ' or '')`` with the virtual markers: the text
     of every text node under root in document order, a start marker before and an end marker
-    after each marked element (its index + 1 is in ``node.user``). With ``paras`` (and sep
-    off), the Stats of each paragraph element's own text are gathered on the way."""
+    after each marked element (its index + 1 is in ``node.user``)."""
     cdef lxb_dom_node_t *node = root.first_child
     cdef const unsigned char *data
     cdef size_t n
@@ -154,27 +152,17 @@ cdef int walk_text(lxb_dom_node_t *root, Buf *b, bint sep, Paras *paras=NULL) ex
         mark = <uintptr_t> node.user
         if mark and is_element(node):
             buf_marker(b, START + <uint32_t> (mark - 1), sep)
-            if paras != NULL:
-                paras_char(paras, START)
         if node.local_name == LXB_TAG__TEXT:
             data = la_text_data(node, &n)
             if data != NULL:
                 buf_piece(b, data, n, sep)
-                if paras != NULL:
-                    paras_utf8(paras, data, n)
-        elif paras != NULL and is_paragraph(node):
-            paras_open(paras, node)
         if node.first_child != NULL:
             node = node.first_child
             continue
         while True:
-            if paras != NULL and is_paragraph(node):
-                paras_close(paras, node)  # before its own end marker, as node_text(node) ends
             mark = <uintptr_t> node.user
             if mark and is_element(node):
                 buf_marker(b, END + <uint32_t> (mark - 1), sep)
-                if paras != NULL:
-                    paras_char(paras, END)
             if node.next != NULL:
                 node = node.next
                 break
@@ -273,66 +261,6 @@ cdef inline void stats_char(Stats *st, uint32_t c) noexcept:
             run_space(&st.seg)
         else:
             run_word(&st.seg, 1)
-
-
-# The paragraph elements of the main-block scoring (p, pre, td, blockquote) open while the body
-# text walk is inside them, each with the Stats of its own text (node_text(p, False)); closed
-# ones are written to ``out`` as (length, block text length, stripped length, commas, link
-# characters) by address. Deeper than PARA_DEPTH, or with invalid UTF-8, a paragraph is left
-# out and the scoring walks it itself.
-DEF PARA_DEPTH = 8
-
-cdef struct Paras:
-    int depth  # open paragraphs, counting those past PARA_DEPTH
-    lxb_dom_node_t *nodes[PARA_DEPTH]
-    bint bad[PARA_DEPTH]
-    Stats st[PARA_DEPTH]
-    PyObject *out  # a dict
-
-
-cdef inline bint is_paragraph(lxb_dom_node_t *node) noexcept:
-    cdef uintptr_t tag = node.local_name
-    return is_element(node) and (tag == LXB_TAG_P or tag == LXB_TAG_PRE or tag == LXB_TAG_TD
-                                 or tag == LXB_TAG_BLOCKQUOTE)
-
-
-cdef inline void paras_open(Paras *ps, lxb_dom_node_t *node) noexcept:
-    if ps.depth < PARA_DEPTH:
-        ps.nodes[ps.depth] = node
-        ps.bad[ps.depth] = False
-        stats_init(&ps.st[ps.depth], False)
-    ps.depth += 1
-
-
-cdef int paras_close(Paras *ps, lxb_dom_node_t *node) except -1:
-    cdef Stats *st
-    ps.depth -= 1
-    if ps.depth < PARA_DEPTH and not ps.bad[ps.depth]:
-        st = &ps.st[ps.depth]
-        (<dict> ps.out)[<uintptr_t> node] = (st.all.length, block_len_of(st),
-                                             run_stripped(&st.all), st.commas, st.linked)
-    return 0
-
-
-cdef inline void paras_char(Paras *ps, uint32_t c) noexcept:
-    cdef int i
-    for i in range(min(ps.depth, PARA_DEPTH)):
-        stats_char(&ps.st[i], c)
-
-
-cdef inline void paras_utf8(Paras *ps, const unsigned char *data, size_t n) noexcept:
-    cdef int i
-    for i in range(min(ps.depth, PARA_DEPTH)):
-        if not ps.bad[i] and stats_utf8(&ps.st[i], data, n) < 0:
-            ps.bad[i] = True
-
-
-cdef inline Py_ssize_t block_len_of(Stats *st) noexcept:
-    """placement.Classifier.block_text_len's length from the stats of the block's text."""
-    cdef Py_ssize_t n = st.all.collapsed
-    if n == 0:
-        return 1 if st.all.length else 0
-    return n + st.first_space + st.last_space
 
 
 cdef inline int utf8_at(const unsigned char *s, size_t n, size_t i, uint32_t *out) noexcept:

@@ -186,6 +186,14 @@ cdef inline bint list_block(uintptr_t tag) noexcept:
             or tag == LXB_TAG_MENU or tag == LXB_TAG_NAV)
 
 
+cdef inline Py_ssize_t block_len_of(Stats *st) noexcept:
+    """placement.Classifier.block_text_len's length from the stats of the block's text."""
+    cdef Py_ssize_t n = st.all.collapsed
+    if n == 0:
+        return 1 if st.all.length else 0
+    return n + st.first_space + st.last_space
+
+
 cdef class Marks:
     """Marker indices on the link nodes of one tree while it lives; ``release`` clears them.
 
@@ -196,9 +204,7 @@ cdef class Marks:
     cdef Py_ssize_t budget
     cdef dict memo  # element address -> (Ctx fields..., block address, block is a list)
     cdef dict block_len
-    # paragraph address -> (length, block text length, stripped length, commas, link
-    # characters) of its text: from the body text walk, else from main_ids
-    cdef dict para_stats
+    cdef dict para_len  # paragraph address -> (length, block text length), from main_ids
 
     def __init__(self, list nodes):
         cdef Py_ssize_t i
@@ -206,7 +212,7 @@ cdef class Marks:
         self.nodes = nodes
         self.memo = {}
         self.block_len = {}
-        self.para_stats = {}
+        self.para_len = {}
         for i in range(len(nodes)):
             node = nodes[i]
             node.node.user = <void *> <uintptr_t> (i + 1)
@@ -267,9 +273,9 @@ cdef class Marks:
             return -1
         cdef Stats st
         cdef Py_ssize_t n, length
-        known = self.para_stats.get(block)  # a paragraph whose figures are known
+        known = self.para_len.get(block)  # a paragraph main_ids walked already
         if known is not None:
-            length, n = known[0], known[1]
+            length, n = known
         else:
             node_stats(<lxb_dom_node_t *> block, False, False, &st)
             length, n = st.all.length, block_len_of(&st)
@@ -344,16 +350,12 @@ cdef class Marks:
                 tag = node.local_name
                 if (tag == LXB_TAG_P or tag == LXB_TAG_PRE or tag == LXB_TAG_TD
                         or tag == LXB_TAG_BLOCKQUOTE):
-                    figures = self.para_stats.get(<uintptr_t> node)
-                    if figures is None:  # not seen by the body text walk
-                        node_stats(node, False, False, &st)  # of node_text(node, False)
-                        figures = (st.all.length, block_len_of(&st), run_stripped(&st.all),
-                                   st.commas, st.linked)
-                        self.para_stats[<uintptr_t> node] = figures
-                    length = figures[2]
+                    node_stats(node, False, False, &st)  # of node_text(node, False)
+                    self.para_len[<uintptr_t> node] = (st.all.length, block_len_of(&st))
+                    length = run_stripped(&st.all)
                     if length >= 25 and node.parent != NULL:
-                        score = 1.0 + <Py_ssize_t> figures[3] + min(length // 100, 3)
-                        linked = figures[4]
+                        score = 1.0 + st.commas + min(length // 100, 3)
+                        linked = st.linked
                         if linked:
                             score *= max(0.0, 1.0 - <double> linked / <double> length)
                         key = <uintptr_t> node.parent
@@ -425,11 +427,6 @@ cdef class Marks:
         cdef Stats st
         node_stats(node.node, sep, collapse_links, &st)
         return (st.all.length, run_stripped(&st.all), st.commas, st.all.collapsed, st.linked)
-
-    def paragraph_figures(self):
-        """{address: (length, block text length, stripped length, commas, link characters)} of
-        the paragraphs whose figures are known so far (for the tests)."""
-        return dict(self.para_stats)
 
     def first_img(self, LexborNode node):
         """``node.css_first("img")``: the first ``img`` element under node, or None."""

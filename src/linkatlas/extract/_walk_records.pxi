@@ -7,6 +7,7 @@
 # is the same object ``__init__`` would build (no __post_init__, no validation in Link); the
 # tests compare every field of every link with the pure-Python path.
 
+from cpython.ref cimport PyObject
 
 cdef extern from *:
     """

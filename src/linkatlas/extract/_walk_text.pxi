@@ -58,13 +58,11 @@ cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) 
     return n
 
 
-def body_text(LexborNode root, Py_ssize_t count, Marks marks=None):
+def body_text(LexborNode root, Py_ssize_t count):
     """(buffer, starts, ends, spaces): html.py's ``_text`` from the raw marked text to the
     collapsed buffer, each marked link's offsets in it (-1 where a marker is missing), and the
-    number of spaces in the buffer (``buffer.count(" ")``). With ``marks``, the figures of
-    every paragraph element's text go to ``marks`` on the way for its main-block scoring."""
+    number of spaces in the buffer (``buffer.count(" ")``)."""
     cdef Buf b
-    cdef Paras *paras = NULL
     cdef str raw
     cdef Py_ssize_t size, i, n, w, g, k, pos, code, spaces = 0
     cdef int kind
@@ -77,13 +75,7 @@ def body_text(LexborNode root, Py_ssize_t count, Marks marks=None):
     b.data = NULL
     b.size = b.cap = b.pieces = 0
     try:
-        if marks is not None:  # the paragraphs' figures for the main-block scoring, on the way
-            paras = <Paras *> malloc(sizeof(Paras))
-            if paras == NULL:
-                raise MemoryError()
-            paras.depth = 0
-            paras.out = <PyObject *> marks.para_stats
-        walk_text(root.node, &b, False, paras)
+        walk_text(root.node, &b, False)
         a = <uint32_t *> malloc((b.size + 1) * sizeof(uint32_t))
         if a == NULL:
             raise MemoryError()
@@ -165,7 +157,6 @@ def body_text(LexborNode root, Py_ssize_t count, Marks marks=None):
     finally:
         free(b.data)
         free(a)
-        free(paras)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -542,7 +542,7 @@ class _HtmlPage:
         if body is None:
             buffer = ""
         else:
-            buffer, starts, ends, self.spaces = walk.body_text(body, len(pending), self.marks)
+            buffer, starts, ends, self.spaces = walk.body_text(body, len(pending))
             walk.set_offsets(pending, starts, ends)
         self._anchors(items, pending, buffer, walk)
         return buffer
