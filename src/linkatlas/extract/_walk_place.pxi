@@ -299,7 +299,7 @@ cdef class Marks:
             item = pending[i]
             node = item.node
             rel = item.rel
-            ugc.append(bool(rel) and "ugc" in rel.lower().split())
+            ugc.append(bool(rel) and rel_info(rel)[3])  # "ugc" in rel.lower().split()
             ctx = self.context(node.node, main)
             block = ctx[4]
             infos.append(ctx)

@@ -61,6 +61,16 @@ DEF HOST_MEMO_KEY_MAX = 512  # bounds the memo's memory whatever the URLs
 DEF REL_MEMO_MAX = 4096
 
 
+cdef tuple rel_info(str rel):
+    """``common.rel_flags(rel)`` (normalised tokens, nofollow, sponsored, ugc), memoised."""
+    flags = _rel_memo.get(rel)
+    if flags is None:
+        flags = _rel_flags(rel)
+        if len(_rel_memo) < REL_MEMO_MAX and PyUnicode_GET_LENGTH(rel) <= 256:
+            _rel_memo[rel] = flags
+    return flags
+
+
 def configure_records(type link_type, tuple field_names, host_and_domain, rel_flags):
     """Bind ``model.Link`` (its dataclass field names in order) and the helpers a record needs
     (``urls.host_and_domain``, ``common.rel_flags``)."""
@@ -139,12 +149,7 @@ def emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
         t_host, t_domain = hosts
         rel = item.rel
         if rel:
-            flags = _rel_memo.get(rel)
-            if flags is None:
-                flags = _rel_flags(rel)
-                if len(_rel_memo) < REL_MEMO_MAX and PyUnicode_GET_LENGTH(rel) <= 256:
-                    _rel_memo[rel] = flags
-            rel_norm, nofollow, sponsored, ugc = flags
+            rel_norm, nofollow, sponsored, ugc = rel_info(rel)
         else:
             rel_norm, nofollow, sponsored, ugc = no_rel
         blocked = nofollow or sponsored or ugc or page_nofollow
