@@ -2,8 +2,9 @@
 #
 # ``LexborHTMLParser(html)`` creates a Lexbor document (memory pools, tag/attribute/namespace
 # hashes, the tree builder) and destroys it with the parser object: on a small page that costs
-# more than the parse itself (29 us against 11 us for a 2.4 KB page). Lexbor documents are made
-# to be reused: ``lxb_html_document_parse`` on a cleaned document builds the same tree.
+# more than the parse itself (26 us a page against 11 us on a recycled document, for the 2.4 KB
+# pages of the generated corpus). Lexbor documents are made to be reused:
+# ``lxb_html_document_parse`` on a cleaned document builds the same tree.
 # ``parse`` keeps one spare document, cleaned, and hands it to selectolax's own
 # ``LexborHTMLParser.from_document``; ``recycle`` takes it back when the caller is done with
 # the tree. The four document functions are exported by selectolax's extension but loaded
