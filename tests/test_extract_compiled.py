@@ -422,7 +422,7 @@ def test_records_in_c_refuse_a_changed_link_class() -> None:
     import dataclasses
 
     from linkatlas import urls
-    from linkatlas.extract.common import rel_flags
+    from linkatlas.extract.common import REL_FLAGS_CACHE, rel_flags
     from linkatlas.model import Link
 
     walk = html._compiled_walk
@@ -441,7 +441,7 @@ def test_records_in_c_refuse_a_changed_link_class() -> None:
         pass
 
     def bind(cls: type, fields: tuple[str, ...]) -> None:
-        walk.configure_records(cls, fields, urls.host_and_domain, rel_flags)
+        walk.configure_records(cls, fields, urls.host_and_domain, rel_flags, REL_FLAGS_CACHE)
 
     for cls, fields in ((WithHook, names), (Link, names[:-1]), (NoSlots, names)):
         with pytest.raises(TypeError):

@@ -56,6 +56,7 @@ def configure_records(
     link_type: type, field_names: tuple[str, ...],
     host_and_domain: Callable[[str], tuple[str, str]],
     rel_flags: Callable[[str], tuple[str, bool, bool, bool]],
+    rel_cache: dict[str, tuple[str, bool, bool, bool]] | None = None,
 ) -> None: ...
 def anchors(
     pending: list[Any], buffer: str, kind_a: LinkKind, kind_image: LinkKind, limit: int,

@@ -53,28 +53,27 @@ cdef Py_ssize_t _link_offsets[N_LINK_FIELDS]
 cdef type _link_type = None
 _host_and_domain = None
 _rel_flags = None
-# the two functions' results for the targets and rel values seen (both are pure functions)
+# urls.host_and_domain's results for the targets seen (an lru_cache there; a dict read is
+# cheaper), and common.rel_flags's own cache, read before calling it
 cdef dict _host_memo = {}
-cdef dict _rel_memo = {}
+cdef dict _rel_cache = {}
 DEF HOST_MEMO_MAX = 16384
 DEF HOST_MEMO_KEY_MAX = 512  # bounds the memo's memory whatever the URLs
-DEF REL_MEMO_MAX = 4096
 
 
 cdef tuple rel_info(str rel):
-    """``common.rel_flags(rel)`` (normalised tokens, nofollow, sponsored, ugc), memoised."""
-    flags = _rel_memo.get(rel)
-    if flags is None:
-        flags = _rel_flags(rel)
-        if len(_rel_memo) < REL_MEMO_MAX and PyUnicode_GET_LENGTH(rel) <= 256:
-            _rel_memo[rel] = flags
-    return flags
+    """``common.rel_flags(rel)`` (normalised tokens, nofollow, sponsored, ugc), from its cache
+    when it is there."""
+    flags = _rel_cache.get(rel)
+    return flags if flags is not None else _rel_flags(rel)
 
 
-def configure_records(type link_type, tuple field_names, host_and_domain, rel_flags):
+def configure_records(type link_type, tuple field_names, host_and_domain, rel_flags,
+                      dict rel_cache=None):
     """Bind ``model.Link`` (its dataclass field names in order) and the helpers a record needs
-    (``urls.host_and_domain``, ``common.rel_flags``)."""
-    global _link_type, _host_and_domain, _rel_flags
+    (``urls.host_and_domain``, ``common.rel_flags`` and the cache it fills,
+    ``common.REL_FLAGS_CACHE``)."""
+    global _link_type, _host_and_domain, _rel_flags, _rel_cache
     if sorted(field_names) != sorted(LINK_FIELDS) or len(LINK_FIELDS) != N_LINK_FIELDS:
         raise TypeError(f"Link fields changed: {field_names} (the compiled walk knows "
                         f"{LINK_FIELDS}); update _walk_records.pxi")
@@ -94,8 +93,8 @@ def configure_records(type link_type, tuple field_names, host_and_domain, rel_fl
     _link_type = link_type
     _host_and_domain = host_and_domain
     _rel_flags = rel_flags
+    _rel_cache = rel_cache if rel_cache is not None else {}
     _host_memo.clear()
-    _rel_memo.clear()
 
 
 cdef object new_link(list values):

@@ -63,13 +63,10 @@ def body_text(LexborNode root, Py_ssize_t count):
     collapsed buffer, each marked link's offsets in it (-1 where a marker is missing), and the
     number of spaces in the buffer (``buffer.count(" ")``)."""
     cdef Buf b
-    cdef str raw
-    cdef Py_ssize_t size, i, n, w, g, k, pos, code, spaces = 0
-    cdef int kind
-    cdef void *data
+    cdef bytes valid
+    cdef Py_ssize_t i, n, w, g, k, pos, code, spaces = 0
     cdef uint32_t *a = NULL
     cdef uint32_t c
-    cdef bint gap
     cdef list starts = [-1] * count
     cdef list ends = [-1] * count
     b.data = NULL
@@ -79,26 +76,13 @@ def body_text(LexborNode root, Py_ssize_t count):
         a = <uint32_t *> malloc((b.size + 1) * sizeof(uint32_t))
         if a == NULL:
             raise MemoryError()
-        # " ".join(raw.split()), straight from the UTF-8 text when it is valid
+        # " ".join(raw.split()), straight from the UTF-8 text; text with invalid UTF-8 is
+        # decoded as Python decodes it (replacing bytes) and collapsed from that encoding (its
+        # code points are no more than the raw bytes, so ``a`` holds them)
         n = collapse_utf8(<const unsigned char *> b.data, b.size, a) if b.size else 0
         if n < 0:
-            raw = PyUnicode_DecodeUTF8(b.data, b.size, "replace")
-            size = PyUnicode_GET_LENGTH(raw)
-            kind = PyUnicode_KIND(raw)
-            data = PyUnicode_DATA(raw)
-            n = 0
-            gap = False
-            for i in range(size):
-                c = PyUnicode_READ(kind, data, i)
-                if Py_UNICODE_ISSPACE(c):
-                    gap = n > 0
-                else:
-                    if gap:
-                        a[n] = 32
-                        n += 1
-                        gap = False
-                    a[n] = c
-                    n += 1
+            valid = PyUnicode_DecodeUTF8(b.data, b.size, "replace").encode("utf-8")
+            n = collapse_utf8(<const unsigned char *> PyBytes_AS_STRING(valid), len(valid), a)
         if count == 0:
             for i in range(n):
                 spaces += a[i] == 32

@@ -12,19 +12,20 @@ from linkatlas import urls
 from linkatlas.model import EPOCH, Link, LinkKind, Placement, Source
 
 _CREDIT_BLOCKERS = frozenset({"nofollow", "sponsored", "ugc"})
-_rel_cache: dict[str, tuple[str, bool, bool, bool]] = {"": ("", False, False, False)}
+# rel_flags results by rel value; the compiled record loop reads it directly (html.py binds it)
+REL_FLAGS_CACHE: dict[str, tuple[str, bool, bool, bool]] = {"": ("", False, False, False)}
 
 
 def rel_flags(rel: str) -> tuple[str, bool, bool, bool]:
     """Normalised rel tokens and the nofollow, sponsored, ugc flags they carry."""
-    hit = _rel_cache.get(rel)
+    hit = REL_FLAGS_CACHE.get(rel)
     if hit is not None:
         return hit
     tokens = rel.lower().split()
     seen = dict.fromkeys(tokens)
     out = " ".join(seen), "nofollow" in seen, "sponsored" in seen, "ugc" in seen
-    if len(_rel_cache) < 4096 and len(rel) <= 256:  # pages cannot grow it without bound
-        _rel_cache[rel] = out
+    if len(REL_FLAGS_CACHE) < 4096 and len(rel) <= 256:  # pages cannot grow it without bound
+        REL_FLAGS_CACHE[rel] = out
     return out
 
 

@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from linkatlas import urls
 from linkatlas.extract import placement as _placement
 from linkatlas.extract.charset import decode, python_codec
-from linkatlas.extract.common import LinkMaker, rel_flags
+from linkatlas.extract.common import REL_FLAGS_CACHE, LinkMaker, rel_flags
 from linkatlas.extract.headers import HeaderInfo, header_info, page_nofollow_from_meta
 from linkatlas.extract.markers import LEADING_MARKS as _LEADING_MARKS
 from linkatlas.extract.markers import LONE_MARKS as _LONE_MARKS
@@ -126,7 +126,7 @@ else:
         Placement.SIDEBAR, Placement.COMMENT, Placement.UNKNOWN])
     _compiled_walk.set_block_tags(_BLOCK_TAGS)
     _compiled_walk.configure_records(Link, tuple(f.name for f in dataclasses.fields(Link)),
-                                     urls.host_and_domain, rel_flags)
+                                     urls.host_and_domain, rel_flags, REL_FLAGS_CACHE)
     _compiled_walk.configure_resolution(_SHARED, _SHARED_HREF_MAX)
     if _selectolax_lexbor.__file__:  # parse on recycled Lexbor documents (_walk_parse.pxi)
         _compiled_walk.bind_lexbor(_selectolax_lexbor.__file__)
