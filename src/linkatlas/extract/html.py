@@ -391,7 +391,7 @@ class _HtmlPage:
             marks = self.marks = walk.Marks([it.node for it in pending[:_MAX_MARKED]])
             try:
                 buffer = self._text_compiled(tree, items, pending, walk)
-                self._place_compiled(marks, tree, items, len(text))
+                self._place_compiled(marks, items, len(text))
             finally:
                 marks.release()
                 self.marks = None
@@ -624,8 +624,8 @@ class _HtmlPage:
                 place = Placement.COMMENT
             item.place = decide(place, item.in_main, has_main, density, count, item.in_list)
 
-    def _place_compiled(self, marks: Any, tree: LexborHTMLParser,
-                        items: list[_Pending | tuple[str, LinkKind]], doc_len: int) -> None:
+    def _place_compiled(self, marks: Any, items: list[_Pending | tuple[str, LinkKind]],
+                        doc_len: int) -> None:
         """``_place`` by the compiled walk."""
         root = self.root
         main: frozenset[int] = frozenset()
