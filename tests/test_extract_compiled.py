@@ -239,6 +239,37 @@ STRIP_CASES = [
 ]
 
 
+def test_attribute_comparison_is_dict_equality() -> None:
+    """merge_clones compares the links' attribute lists without building their dicts: the same
+    answer as the dicts' equality (order, valueless and empty attributes, duplicates, invalid
+    UTF-8 that decodes alike, more attributes than the list walk takes)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    walk = html.compiled_walk()
+    assert walk is not None
+    many = " ".join(f"d{i}={i}" for i in range(40))
+    tags = [
+        b"<a href=x class=y>", b"<a class=y href=x>", b"<a href=x>", b"<a href=x title>",
+        b"<a href=x title=''>", b"<a title href=x>", b"<a href=x href=z class=y>",
+        b"<a href='\xff' class=y>", b"<a href='\xfe' class=y>", b"<a class=y href='\xff'>",
+        b"<a href='\xc3\xa9'>", b"<a href='\xc3'>", b"<a href=X>", b"<a HREF=x CLASS=y>",
+        b"<a \xff=1 href=x>", b"<a \xfe=1 href=x>", b"<a href=x " + many.encode() + b">",
+        b"<a " + many.encode() + b" href=x>", b"<a href=x " + many.encode() + b" e=1>", b"<a>",
+    ]
+    tree = LexborHTMLParser(b"".join(t + b"t</a>" for t in tags))
+    nodes = tree.css("a")
+    assert len(nodes) == len(tags)
+    checked = equal = 0
+    for x in nodes:
+        for y in nodes:
+            got = walk.attrs_equal(walk.Pending(x, "", None, "", None),
+                                   walk.Pending(y, "", None, "", None))
+            assert got == (x.attributes == y.attributes), (x.html, y.html)
+            checked += 1
+            equal += got
+    assert checked == len(tags) ** 2 and equal > 2 * len(tags)
+
+
 def test_compiled_strip_removes_what_strip_tags_removes() -> None:
     from selectolax.lexbor import LexborHTMLParser
 
@@ -253,7 +284,7 @@ def test_compiled_strip_removes_what_strip_tags_removes() -> None:
         want_nodes, got_nodes = want.css(query), got.css(query)
         want.strip_tags(["script", "style", "noscript", "template"])
         root = got.root
-        candidates = walk.link_elements(got, root)[3] if root is not None else []
+        candidates = walk.link_elements(got, root).strip
         walk.strip_collected(got, candidates)
         assert got.html == want.html, data
         assert [n.html for n in got_nodes] == [n.html for n in want_nodes], data

@@ -124,39 +124,107 @@ def html_lang(LexborNode root):
     return attr_value(root.node, b"lang", 4)
 
 
+cdef enum:  # LinkElements.tags: the kind of each element found
+    EL_A = 0
+    EL_AREA = 1
+    EL_LINK = 2
+    EL_META = 3
+
+
+cdef class LinkElements:
+    """What html.py's css queries return, kept as node pointers (no attribute dict or node
+    wrapper a link): every ``a[href], area[href], link[href], meta[content]`` element under a
+    root in document order, the first ``base[href]`` and ``title``, and the addresses of the
+    script, style, noscript and template elements for ``strip_collected``. Valid while the
+    tree is unchanged (the pointers are the tree's own)."""
+
+    cdef LexborHTMLParser tree
+    cdef lxb_dom_node_t **nodes
+    cdef unsigned char *tags
+    cdef Py_ssize_t count
+    cdef Py_ssize_t cap
+    cdef lxb_dom_node_t *base_node
+    cdef lxb_dom_node_t *title_node
+    cdef readonly list strip
+
+    def __cinit__(self):
+        self.nodes = NULL
+        self.tags = NULL
+        self.count = self.cap = 0
+        self.base_node = self.title_node = NULL
+        self.strip = []
+
+    def __dealloc__(self):
+        free(self.nodes)
+        free(self.tags)
+
+    cdef int add(self, lxb_dom_node_t *node, unsigned char tag) except -1:
+        cdef Py_ssize_t cap
+        cdef void *grown
+        if self.count == self.cap:
+            cap = self.cap * 2 + 16
+            grown = realloc(self.nodes, cap * sizeof(lxb_dom_node_t *))
+            if grown == NULL:
+                raise MemoryError()
+            self.nodes = <lxb_dom_node_t **> grown
+            grown = realloc(self.tags, cap)
+            if grown == NULL:
+                raise MemoryError()
+            self.tags = <unsigned char *> grown
+            self.cap = cap
+        self.nodes[self.count] = node
+        self.tags[self.count] = tag
+        self.count += 1
+        return 0
+
+    def __len__(self):
+        return self.count
+
+    @property
+    def base(self):
+        """The first ``base[href]`` element, or None."""
+        return wrap(self.base_node, self.tree) if self.base_node != NULL else None
+
+    @property
+    def title(self):
+        """The first ``title`` element, or None."""
+        return wrap(self.title_node, self.tree) if self.title_node != NULL else None
+
+    def elements(self):
+        """[(tag, attributes, node)] as html.py's pure path builds them (for the tests)."""
+        cdef Py_ssize_t i
+        return [(("a", "area", "link", "meta")[self.tags[i]], attributes(self.nodes[i]),
+                 wrap(self.nodes[i], self.tree)) for i in range(self.count)]
+
+
 def link_elements(LexborHTMLParser tree, LexborNode root):
-    """([(tag, attributes, node) of every element ``a[href], area[href], link[href],
-    meta[content]`` under root, in document order], the first ``base[href]``, the first
-    ``title``, [the addresses of the script, style, noscript and template elements for
-    ``strip_collected``]): what html.py's css queries return."""
-    cdef list out = []
-    cdef list strip = []
-    cdef lxb_dom_node_t *base = NULL
-    cdef lxb_dom_node_t *title = NULL
+    """The ``LinkElements`` under root (None: none)."""
+    cdef LinkElements out = LinkElements.__new__(LinkElements)
+    out.tree = tree
+    if root is None:
+        return out
+    cdef list strip = out.strip
     cdef lxb_dom_node_t *top = root.node
     cdef lxb_dom_node_t *node = top.first_child
     cdef uintptr_t tag
-    cdef str name
     while node != NULL:
         if is_element(node):
             tag = node.local_name
-            name = None
             if tag == LXB_TAG_A and has_attr(node, LXB_DOM_ATTR_HREF):
-                name = "a"
+                out.add(node, EL_A)
             elif tag == LXB_TAG_AREA and has_attr(node, LXB_DOM_ATTR_HREF):
-                name = "area"
+                out.add(node, EL_AREA)
             elif tag == LXB_TAG_LINK and has_attr(node, LXB_DOM_ATTR_HREF):
-                name = "link"
+                out.add(node, EL_LINK)
             elif tag == LXB_TAG_META and has_attr(node, LXB_DOM_ATTR_CONTENT):
-                name = "meta"
-            elif tag == LXB_TAG_BASE and base == NULL and has_attr(node, LXB_DOM_ATTR_HREF):
-                base = node
-            elif tag == LXB_TAG_TITLE and title == NULL:
-                title = node
+                out.add(node, EL_META)
+            elif (tag == LXB_TAG_BASE and out.base_node == NULL
+                    and has_attr(node, LXB_DOM_ATTR_HREF)):
+                out.base_node = node
+            elif tag == LXB_TAG_TITLE and out.title_node == NULL:
+                out.title_node = node
             elif strip_order(node) >= 0:
                 strip.append(<uintptr_t> node)
-            if name is not None:
-                out.append((name, attributes(node), wrap(node, tree)))
         if node.first_child != NULL:
             node = node.first_child
             continue
@@ -165,8 +233,7 @@ def link_elements(LexborHTMLParser tree, LexborNode root):
         if node == top or node == NULL:
             break
         node = node.next
-    return (out, wrap(base, tree) if base != NULL else None,
-            wrap(title, tree) if title != NULL else None, strip)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,28 +244,44 @@ def link_elements(LexborHTMLParser tree, LexborNode root):
 @cython.no_gc
 cdef class Pending:
     """A body link waiting for its anchor, context and placement. Not tracked by the cycle
-    collector: it refers to its node, strings, an attribute dict and enum members, none of
-    which can refer back to it (link-heavy pages spent 5% of their time in collections)."""
+    collector: it refers to its tree, strings, an attribute dict and enum members, none of
+    which can refer back to it (link-heavy pages spent 5% of their time in collections).
 
-    cdef public LexborNode node
+    It keeps its element as a pointer into its tree: ``node`` (a selectolax node) and
+    ``attrs`` (its attributes dict) are built when asked for, which only the rare paths do;
+    like the tree's own nodes, it is valid until the tree is recycled."""
+
+    cdef lxb_dom_node_t *ptr
+    cdef LexborHTMLParser tree
+    cdef dict _attrs
     cdef public str target
     cdef public object kind
     cdef public str rel
-    cdef public dict attrs
     cdef public Py_ssize_t start
     cdef public Py_ssize_t end
     cdef public object place
     cdef public str anchor
 
     def __init__(self, LexborNode node, str target, kind, str rel, dict attrs):
-        self.node = node
+        self.ptr = node.node
+        self.tree = node.parser
         self.target = target
         self.kind = kind
         self.rel = rel
-        self.attrs = attrs
+        self._attrs = attrs
         self.start = -1
         self.end = -1
         self.anchor = ""
+
+    @property
+    def node(self):
+        return wrap(self.ptr, self.tree)
+
+    @property
+    def attrs(self):
+        if self._attrs is None:
+            self._attrs = attributes(self.ptr)
+        return self._attrs
 
 
 def set_offsets(list pending, list starts, list ends):
@@ -245,23 +328,27 @@ def shared_key(str origin, str href):
     return None
 
 
-def collect(list elements, resolve, set same_page, set emails, list robots, list items,
+def collect(LinkElements found, resolve, set same_page, set emails, list robots, list items,
             meta, link_element, mailto_address, kind_a, kind_area):
     """The body of html.py's ``_HtmlPage._collect`` loop, compiled: head elements go to
-    ``meta``/``link_element``, mailto: addresses to ``emails``, every other kept ``a``/``area``
-    becomes a ``Pending`` record appended to ``items``."""
-    cdef str tag, href
-    cdef dict attrs
+    ``meta``/``link_element`` (with their attributes dict), mailto: addresses to ``emails``,
+    every other kept ``a``/``area`` becomes a ``Pending`` record appended to ``items``."""
+    cdef str href
     cdef Pending item
     cdef dict cache = resolve._cache  # _Resolver's own memo, read first as its __call__ does
     cdef str origin = resolve.origin
-    for tag, attrs, node in elements:
-        if tag == "meta":
-            meta(attrs, robots, resolve, items)
+    cdef Py_ssize_t i
+    cdef unsigned char tag
+    cdef lxb_dom_node_t *node
+    for i in range(found.count):
+        node = found.nodes[i]
+        tag = found.tags[i]
+        if tag == EL_META:
+            meta(attributes(node), robots, resolve, items)
             continue
-        href = (attrs.get("href") or "").strip()
-        if tag == "link":
-            link_element(href, attrs, resolve, items)
+        href = attr_value(node, b"href", 4).strip()  # (attrs.get("href") or "").strip()
+        if tag == EL_LINK:
+            link_element(href, attributes(node), resolve, items)
             continue
         if not href or href.startswith("#"):
             continue
@@ -282,15 +369,108 @@ def collect(list elements, resolve, set same_page, set emails, list robots, list
         if target is None or ("#" in href and target in same_page):
             continue
         item = Pending.__new__(Pending)
-        item.node = node
+        item.ptr = node
+        item.tree = found.tree
         item.target = target
-        item.kind = kind_area if tag == "area" else kind_a
-        item.rel = attrs.get("rel") or ""
-        item.attrs = attrs
+        item.kind = kind_area if tag == EL_AREA else kind_a
+        item.rel = attr_value(node, b"rel", 3)  # attrs.get("rel") or ""
         item.start = -1
         item.end = -1
         item.anchor = ""
         items.append(item)
+
+
+cdef bint same_name(const unsigned char *a, size_t a_len, const unsigned char *b,
+                    size_t b_len):
+    """Whether two attribute names (or values) decode to the same str (invalid UTF-8 is
+    replaced, so different bytes may)."""
+    cdef size_t k
+    if a_len == b_len and (a_len == 0 or memcmp(a, b, a_len) == 0):
+        return True
+    for k in range(a_len):
+        if a[k] >= 0x80:
+            break
+    else:
+        for k in range(b_len):
+            if b[k] >= 0x80:
+                break
+        else:
+            return False  # ASCII both: the bytes are the characters
+    return (PyUnicode_DecodeUTF8(<const char *> a, a_len, "replace")
+            == PyUnicode_DecodeUTF8(<const char *> b, b_len, "replace"))
+
+
+cdef const lxb_dom_attr_t *last_named(lxb_dom_node_t *node, const unsigned char *name,
+                                      size_t name_len):
+    """The last attribute of node whose name reads as name (the one ``attributes`` keeps)."""
+    cdef const lxb_dom_attr_t *attr = la_first_attr(node)
+    cdef const lxb_dom_attr_t *found = NULL
+    cdef const unsigned char *key
+    cdef size_t key_len
+    while attr != NULL:
+        key = la_attr_name(attr, &key_len)
+        if same_name(key, key_len, name, name_len):
+            found = attr
+        attr = la_next_attr(attr)
+    return found
+
+
+cdef Py_ssize_t distinct_names(lxb_dom_node_t *node, Py_ssize_t limit):
+    """The number of keys of ``attributes(node)``, or -1 when node has more than limit
+    attributes."""
+    cdef const lxb_dom_attr_t *attr = la_first_attr(node)
+    cdef const lxb_dom_attr_t *later
+    cdef const unsigned char *key
+    cdef const unsigned char *other
+    cdef size_t key_len, other_len
+    cdef Py_ssize_t n = 0, seen = 0
+    while attr != NULL:
+        seen += 1
+        if seen > limit:
+            return -1
+        key = la_attr_name(attr, &key_len)
+        later = la_next_attr(attr)
+        while later != NULL:  # counted at its last occurrence only
+            other = la_attr_name(later, &other_len)
+            if same_name(key, key_len, other, other_len):
+                break
+            later = la_next_attr(later)
+        if later == NULL:
+            n += 1
+        attr = la_next_attr(attr)
+    return n
+
+
+cdef bint same_attrs(Pending a, Pending b):
+    """``a.attrs == b.attrs`` from the elements' attribute lists (a dict each only for elements
+    with many attributes)."""
+    cdef lxb_dom_node_t *x = a.ptr
+    cdef lxb_dom_node_t *y = b.ptr
+    cdef Py_ssize_t n = distinct_names(x, 32)
+    if n < 0 or a._attrs is not None or b._attrs is not None:
+        return a.attrs == b.attrs
+    if distinct_names(y, 32) != n:
+        return False  # (more than 32 attributes: more than n keys)
+    cdef const lxb_dom_attr_t *attr = la_first_attr(x)
+    cdef const lxb_dom_attr_t *other
+    cdef const unsigned char *key
+    cdef const unsigned char *value
+    cdef const unsigned char *other_value
+    cdef size_t key_len, value_len, other_len
+    while attr != NULL:
+        key = la_attr_name(attr, &key_len)
+        if last_named(x, key, key_len) == attr:
+            other = last_named(y, key, key_len)
+            if other == NULL:
+                return False
+            value = la_attr_value(attr, &value_len)
+            other_value = la_attr_value(other, &other_len)
+            if (value == NULL) != (other_value == NULL):
+                return False  # None and a str
+            if value != NULL and not same_name(value, value_len, other_value, other_len):
+                return False
+        attr = la_next_attr(attr)
+    return True
 
 
 def merge_clones(list pending, str buffer, str source):
@@ -304,20 +484,20 @@ def merge_clones(list pending, str buffer, str source):
     cdef dict dom_count
     cdef Pending first, last
     for i in range(count - 1):
-        if (<Pending> pending[i]).attrs == (<Pending> pending[i + 1]).attrs:
+        if same_attrs(pending[i], pending[i + 1]):
             break
     else:
         return dropped
     dom_count = {}
     for item in pending:
-        href = item.attrs.get("href") or ""
+        href = attr_value((<Pending> item).ptr, b"href", 4)  # item.attrs.get("href") or ""
         dom_count[href] = dom_count.get(href, 0) + 1
     i = 0
     while i < count - 1:
         first = pending[i]
-        href = first.attrs.get("href") or ""
+        href = attr_value(first.ptr, b"href", 4)
         j = i + 1
-        while j < count and (<Pending> pending[j]).attrs == first.attrs:
+        while j < count and same_attrs(pending[j], first):
             lo, hi = (<Pending> pending[j - 1]).end, (<Pending> pending[j]).start
             if lo < 0 or hi < 0:
                 break
@@ -389,13 +569,18 @@ def anchors(list pending, str buffer, kind_a, kind_image, Py_ssize_t limit, cap,
         if 0 <= start <= end and item.kind is kind_a:
             anchor = stripped(buffer, kind, data, min(start, size), min(end, size))
             if not anchor:
-                img = first_img_under(item.node.node)
+                img = first_img_under(item.ptr)
                 if img != NULL:
                     item.kind = kind_image
                     anchor = collapse(attr_value(img, b"alt", 3) or attr_value(img, b"title", 5))
                 if not anchor:
-                    anchor = collapse(item.attrs.get("title") or item.attrs.get("aria-label")
-                                      or "")
+                    anchor = collapse(attr_value(item.ptr, b"title", 5)
+                                      or attr_value(item.ptr, b"aria-label", 10))
             item.anchor = anchor if len(anchor) <= limit else cap(anchor, limit)
             continue
         fallback(item, buffer)
+
+
+def attrs_equal(Pending a, Pending b):
+    """``a.attrs == b.attrs`` as merge_clones decides it (for the tests)."""
+    return same_attrs(a, b)

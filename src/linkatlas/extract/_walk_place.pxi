@@ -194,6 +194,13 @@ cdef inline Py_ssize_t block_len_of(Stats *st) noexcept:
     return n + st.first_space + st.last_space
 
 
+cdef inline lxb_dom_node_t *marked(object node) except NULL:
+    """The element of a ``Pending`` link or a selectolax node."""
+    if type(node) is Pending:
+        return (<Pending> node).ptr
+    return (<LexborNode?> node).node
+
+
 cdef class Marks:
     """Marker indices on the link nodes of one tree while it lives; ``release`` clears them.
 
@@ -207,21 +214,19 @@ cdef class Marks:
     cdef dict para_len  # paragraph address -> (length, block text length), from main_ids
 
     def __init__(self, list nodes):
+        """Mark nodes (``Pending`` links or selectolax nodes) with their indices."""
         cdef Py_ssize_t i
-        cdef LexborNode node
         self.nodes = nodes
         self.memo = {}
         self.block_len = {}
         self.para_len = {}
         for i in range(len(nodes)):
-            node = nodes[i]
-            node.node.user = <void *> <uintptr_t> (i + 1)
+            marked(nodes[i]).user = <void *> <uintptr_t> (i + 1)
 
     def release(self):
         """Clear the marks (the tree is as the parser left it again)."""
-        cdef LexborNode node
         for node in self.nodes:
-            node.node.user = NULL
+            marked(node).user = NULL
         self.nodes = []
 
     def text(self, LexborNode node, bint separator):
@@ -287,7 +292,6 @@ cdef class Marks:
         """html.py's ``_place`` for the pending links: sets each one's ``place`` (its node,
         anchor length and rel are read from it)."""
         cdef Py_ssize_t i, count = len(pending), size
-        cdef LexborNode node
         cdef tuple ctx
         cdef dict blocks = {}
         cdef list infos = []
@@ -297,10 +301,9 @@ cdef class Marks:
         self.budget = text_budget
         for i in range(count):
             item = pending[i]
-            node = item.node
             rel = item.rel
             ugc.append(bool(rel) and rel_info(rel)[3])  # "ugc" in rel.lower().split()
-            ctx = self.context(node.node, main)
+            ctx = self.context(item.ptr, main)
             block = ctx[4]
             infos.append(ctx)
             if block:

@@ -388,7 +388,7 @@ class _HtmlPage:
             items = self._collect(tree, walk)
             pending = [it for it in items if not isinstance(it, tuple)]
             walk.strip_collected(tree, self.strip)  # tree.strip_tags(_STRIP_TAGS)
-            marks = self.marks = walk.Marks([it.node for it in pending[:_MAX_MARKED]])
+            marks = self.marks = walk.Marks(pending[:_MAX_MARKED])
             try:
                 buffer = self._text_compiled(tree, items, pending, walk)
                 self._place_compiled(marks, items, len(text))
@@ -414,7 +414,11 @@ class _HtmlPage:
         doc_url = self.capture.final_url or self.capture.url
         base = doc_url
         root = self.root = tree.root
-        elements, base_node, title, self.strip = _link_elements(tree, root, walk)
+        if walk is not None:
+            found = walk.link_elements(tree, root)
+            elements, base_node, title, self.strip = [], found.base, found.title, found.strip
+        else:
+            elements, base_node, title = _link_elements(tree)
         if base_node is not None:
             resolved = urls.resolve(base_node.attributes.get("href") or "", doc_url)
             if resolved is not None:
@@ -432,9 +436,8 @@ class _HtmlPage:
         robots: list[str] = []
         items: list[_Pending | tuple[str, LinkKind]] = []
         if walk is not None:
-            walk.collect(elements, resolve, same_page, self.emails, robots, items, self._meta,
+            walk.collect(found, resolve, same_page, self.emails, robots, items, self._meta,
                          self._link_element, mailto_address, LinkKind.A, LinkKind.AREA)
-            elements = []  # done
         for tag, attrs, node in elements:
             if tag == "meta":
                 self._meta(attrs, robots, resolve, items)
@@ -682,17 +685,13 @@ class _HtmlPage:
 _Elements = list[tuple[str, dict[str, str | None], LexborNode]]
 
 
-def _link_elements(tree: LexborHTMLParser, root: LexborNode | None, walk: ModuleType | None,
-                   ) -> tuple[_Elements, LexborNode | None, LexborNode | None, list[int]]:
+def _link_elements(tree: LexborHTMLParser,
+                   ) -> tuple[_Elements, LexborNode | None, LexborNode | None]:
     """(tag, attributes, node) of the elements that may carry links, in document order; the
-    first ``base[href]`` and the first ``title``; for the compiled walk, the elements its
-    ``strip_collected`` may remove."""
-    if walk is None:
-        bases = tree.css("base[href]")
-        title = tree.css_first("title")
-        return ([(node.tag or "", node.attributes, node)
-                 for node in tree.css("a[href], area[href], link[href], meta[content]")],
-                bases[0] if bases else None, title, [])
-    if root is None:
-        return [], None, None, []
-    return walk.link_elements(tree, root)  # type: ignore[no-any-return]
+    first ``base[href]`` and the first ``title`` (the compiled walk's ``link_elements`` finds
+    the same without the dicts and node objects)."""
+    bases = tree.css("base[href]")
+    title = tree.css_first("title")
+    return ([(node.tag or "", node.attributes, node)
+             for node in tree.css("a[href], area[href], link[href], meta[content]")],
+            bases[0] if bases else None, title)
