@@ -84,7 +84,7 @@ cdef inline void detach(lxb_dom_node_t *node) noexcept:
     node.prev = NULL
 
 
-def strip_collected(LexborHTMLParser tree, list candidates):
+cpdef strip_collected(LexborHTMLParser tree, list candidates):
     """Detach what ``tree.strip_tags(["script", "style", "noscript", "template"])`` would, from
     the candidates ``link_elements`` noted (addresses in document order); the tree must not
     have changed in between."""
@@ -284,7 +284,7 @@ cdef class Pending:
         return self._attrs
 
 
-def set_offsets(list pending, list starts, list ends):
+cpdef set_offsets(list pending, list starts, list ends):
     """Each pending link's start and end offsets in the body text."""
     cdef Py_ssize_t i
     cdef Pending item
@@ -473,7 +473,7 @@ cdef bint same_attrs(Pending a, Pending b):
     return True
 
 
-def merge_clones(list pending, str buffer, str source):
+cpdef merge_clones(list pending, str buffer, str source):
     """html.py's ``_merge_clones``, compiled (see there): the ids of the clones dropped."""
     cdef set dropped = set()
     cdef Py_ssize_t i, j, k, count = len(pending), excess, lo, hi
@@ -551,7 +551,7 @@ cdef lxb_dom_node_t *first_img_under(lxb_dom_node_t *top) noexcept:
     return NULL
 
 
-def anchors(list pending, str buffer, kind_a, kind_image, Py_ssize_t limit, cap, collapse,
+cpdef anchors(list pending, str buffer, kind_a, kind_image, Py_ssize_t limit, cap, collapse,
             fallback):
     """The anchor loop of html.py's ``_anchors``: a link's text between its offsets, stripped
     and capped; an ``a`` with offsets and no text takes html.py's ``_anchor`` image rule here

@@ -288,7 +288,7 @@ cdef class Marks:
         self.block_len[block] = n
         return n
 
-    def place(self, list pending, frozenset main, Py_ssize_t text_budget):
+    cpdef place(self, list pending, frozenset main, Py_ssize_t text_budget):
         """html.py's ``_place`` for the pending links: sets each one's ``place`` (its node,
         anchor length and rel are read from it)."""
         cdef Py_ssize_t i, count = len(pending), size
@@ -381,7 +381,7 @@ cdef class Marks:
             node = node.next
         return scores
 
-    def main_ids(self, LexborNode root):
+    cpdef main_ids(self, LexborNode root):
         """placement.choose_main over ``paragraph_scores(root)``, compiled: the addresses of
         the main block and its strong siblings (empty: no main block)."""
         cdef dict scores = self.paragraph_scores(root)

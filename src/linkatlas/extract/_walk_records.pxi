@@ -105,7 +105,7 @@ cdef object new_link(list values):
     return la_new_record(_link_type, _link_offsets, ptrs, N_LINK_FIELDS)
 
 
-def emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
+cpdef emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
     """html.py's ``_emit`` loop, compiled: every link record in document order (head links
     through ``builder.add``) with its context (n characters each side of its offsets in the
     buffer), built as ``make`` (a ``common.LinkMaker``) would build it; returns (internal

@@ -58,7 +58,7 @@ cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) 
     return n
 
 
-def body_text(LexborNode root, Py_ssize_t count):
+cpdef body_text(LexborNode root, Py_ssize_t count):
     """(buffer, starts, ends, spaces): html.py's ``_text`` from the raw marked text to the
     collapsed buffer, each marked link's offsets in it (-1 where a marker is missing), and the
     number of spaces in the buffer (``buffer.count(" ")``)."""

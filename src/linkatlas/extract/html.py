@@ -128,6 +128,8 @@ else:
     _compiled_walk.configure_records(Link, tuple(f.name for f in dataclasses.fields(Link)),
                                      urls.host_and_domain, rel_flags, REL_FLAGS_CACHE)
     _compiled_walk.configure_resolution(_SHARED, _SHARED_HREF_MAX)
+    _compiled_walk.configure_page(LinkKind.A, LinkKind.IMAGE, Placement.UNKNOWN, ANCHOR_LIMIT,
+                                  _MAX_MARKED, cap, collapse)
     if _selectolax_lexbor.__file__:  # parse on recycled Lexbor documents (_walk_parse.pxi)
         _compiled_walk.bind_lexbor(_selectolax_lexbor.__file__)
 
@@ -384,18 +386,14 @@ class _HtmlPage:
             items = self._collect(tree, None)
             buffer = self._text(tree, items)
             self._place(items, len(text))
-        else:
+            self._emit(items, buffer)
+        else:  # _text, _anchors, _place and _emit in one compiled call
             items = self._collect(tree, walk)
-            pending = [it for it in items if not isinstance(it, tuple)]
-            walk.strip_collected(tree, self.strip)  # tree.strip_tags(_STRIP_TAGS)
-            marks = self.marks = walk.Marks(pending[:_MAX_MARKED])
-            try:
-                buffer = self._text_compiled(tree, items, pending, walk)
-                self._place_compiled(marks, items, len(text))
-            finally:
-                marks.release()
-                self.marks = None
-        self._emit(items, buffer, walk)
+            buffer, self.spaces, internal, count = walk.page_body(
+                self, tree, self.root, items, self.strip, text, self.context_chars,
+                self.builder.make, self.builder)
+            self.page.internal_links += internal
+            self.page.external_links += count - internal
         # the buffer holds single spaces only, so spaces count the words
         spaces = self.spaces if self.spaces >= 0 else buffer.count(" ")
         words = spaces + 1 - (buffer[-1:] == " ")
@@ -414,9 +412,10 @@ class _HtmlPage:
         doc_url = self.capture.final_url or self.capture.url
         base = doc_url
         root = self.root = tree.root
+        elements: _Elements = []
         if walk is not None:
             found = walk.link_elements(tree, root)
-            elements, base_node, title, self.strip = [], found.base, found.title, found.strip
+            base_node, title, self.strip = found.base, found.title, found.strip
         else:
             elements, base_node, title = _link_elements(tree)
         if base_node is not None:
@@ -535,33 +534,16 @@ class _HtmlPage:
             buffer = _MARKER.sub("", raw) if k else raw
         else:
             buffer = raw
-        self._anchors(items, pending, buffer, None)
-        return buffer
-
-    def _text_compiled(self, tree: LexborHTMLParser, items: list[_Pending | tuple[str, LinkKind]],
-                       pending: list[_Pending], walk: ModuleType) -> str:
-        """``_text`` by the compiled walk (tags already stripped, link nodes marked)."""
-        body = tree.body or tree.root
-        if body is None:
-            buffer = ""
-        else:
-            buffer, starts, ends, self.spaces = walk.body_text(body, len(pending))
-            walk.set_offsets(pending, starts, ends)
-        self._anchors(items, pending, buffer, walk)
+        self._anchors(items, pending, buffer)
         return buffer
 
     def _anchors(self, items: list[_Pending | tuple[str, LinkKind]], pending: list[_Pending],
-                 buffer: str, walk: ModuleType | None) -> None:
+                 buffer: str) -> None:
         """Clones merged, then each link's anchor from its offsets (or its node)."""
-        merge = _merge_clones if walk is None else walk.merge_clones
-        dropped = merge(pending, buffer, self.source)
+        dropped = _merge_clones(pending, buffer, self.source)
         if dropped:
             items[:] = [it for it in items if isinstance(it, tuple) or id(it) not in dropped]
             pending = [it for it in pending if id(it) not in dropped]
-        if walk is not None:
-            walk.anchors(pending, buffer, LinkKind.A, LinkKind.IMAGE, ANCHOR_LIMIT, cap,
-                         collapse, self._anchor)
-            return
         for item in pending:
             if 0 <= item.start <= item.end and item.kind is LinkKind.A:
                 anchor = buffer[item.start : item.end].strip()
@@ -627,19 +609,9 @@ class _HtmlPage:
                 place = Placement.COMMENT
             item.place = decide(place, item.in_main, has_main, density, count, item.in_list)
 
-    def _place_compiled(self, marks: Any, items: list[_Pending | tuple[str, LinkKind]],
-                        doc_len: int) -> None:
-        """``_place`` by the compiled walk."""
-        root = self.root
-        main: frozenset[int] = frozenset()
-        if root is not None:  # placement.choose_main over the paragraph scores, compiled
-            main = marks.main_ids(root)
-        marks.place([it for it in items if not isinstance(it, tuple)], main, 4 * doc_len + 10_000)
-
-    def _emit(self, items: list[_Pending | tuple[str, LinkKind]], buffer: str,
-              walk: ModuleType | None) -> None:
+    def _emit(self, items: list[_Pending | tuple[str, LinkKind]], buffer: str) -> None:
         """Every link record, in document order, with its context (one loop, no call per link
-        but the record's own constructor: this is the hot path on link-heavy pages)."""
+        but the record's own constructor)."""
         builder = self.builder
         make = builder.make
         links = builder.links
@@ -647,11 +619,6 @@ class _HtmlPage:
         n = self.context_chars
         size = len(buffer)
         unknown = Placement.UNKNOWN
-        if walk is not None:
-            internal, count = walk.emit(items, buffer, n, make, builder, unknown)
-            self.page.internal_links += internal
-            self.page.external_links += count - internal
-            return
         internal = count = 0
         for item in items:
             if type(item) is not _Pending:

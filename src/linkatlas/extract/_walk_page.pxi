@@ -1,0 +1,58 @@
+# Included by _walk.pyx (one extension module): html.py's compiled path from the collected
+# links to the records in one call (the steps are the functions above, called from C).
+
+cdef object _kind_a = None
+cdef object _kind_image = None
+cdef object _unknown = None
+cdef object _cap = None
+cdef object _collapse = None
+cdef Py_ssize_t _anchor_limit = 0
+cdef Py_ssize_t _max_marked = 0
+
+
+def configure_page(kind_a, kind_image, unknown, Py_ssize_t anchor_limit,
+                   Py_ssize_t max_marked, cap, collapse):
+    """Bind what ``page_body`` needs from html.py: LinkKind.A and IMAGE, Placement.UNKNOWN,
+    the anchor length limit, the number of links that can be marked, text.cap and
+    text.collapse."""
+    global _kind_a, _kind_image, _unknown, _anchor_limit, _max_marked, _cap, _collapse
+    _kind_a, _kind_image, _unknown = kind_a, kind_image, unknown
+    _anchor_limit, _max_marked = anchor_limit, max_marked
+    _cap, _collapse = cap, collapse
+
+
+def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list strip,
+              str source, Py_ssize_t n, make, builder):
+    """html.py's ``_HtmlPage`` steps after ``_collect`` on the compiled path: strip the
+    script/style/noscript/template elements, mark the links, read the body text and each
+    link's offsets, merge clones, take the anchors, place the links and build the records
+    (``page`` is the ``_HtmlPage``: its ``marks`` is set while the marks live and its
+    ``_anchor`` is the fallback for anchors the offsets cannot give). Returns (buffer, spaces
+    in it or -1, internal links, body links)."""
+    cdef list pending = [item for item in items if type(item) is Pending]
+    cdef Marks marks
+    cdef list starts, ends
+    cdef str buffer = ""
+    cdef Py_ssize_t spaces = -1
+    cdef set dropped
+    strip_collected(tree, strip)  # tree.strip_tags(_STRIP_TAGS)
+    marks = Marks(pending[:_max_marked])
+    page.marks = marks
+    try:
+        body = tree.body or tree.root
+        if body is not None:
+            buffer, starts, ends, spaces = body_text(body, len(pending))
+            set_offsets(pending, starts, ends)
+        dropped = merge_clones(pending, buffer, source)
+        if dropped:
+            items[:] = [it for it in items if type(it) is not Pending or id(it) not in dropped]
+            pending = [it for it in pending if id(it) not in dropped]
+        anchors(pending, buffer, _kind_a, _kind_image, _anchor_limit, _cap, _collapse,
+                page._anchor)
+        main = marks.main_ids(root) if root is not None else frozenset()
+        marks.place(pending, main, 4 * PyUnicode_GET_LENGTH(source) + 10_000)
+    finally:
+        marks.release()
+        page.marks = None
+    internal, count = emit(items, buffer, n, make, builder, _unknown)
+    return buffer, spaces, internal, count
