@@ -241,7 +241,9 @@ class _Resolver:
 def links_from_page(capture: Capture, *, context_chars: int = 100) -> Extracted:
     """The page record and every link of a capture (HTML body, 3xx Location, Link header)."""
     page_url = urls.normalize(capture.url)
-    final_url = urls.try_normalize(capture.final_url or capture.url) or page_url
+    final_url = page_url  # the normal form of capture.url, when it is the final URL too
+    if capture.final_url and capture.final_url != capture.url:
+        final_url = urls.try_normalize(capture.final_url) or page_url
     info = header_info(capture)
     host, domain = urls.host_and_domain(page_url)
     page = Page(
@@ -431,7 +433,13 @@ class _HtmlPage:
                 lang = language_tag(root.attributes.get("lang") or "") if root.tag == "html" else ""
             page.language = lang or page.language
         resolve = _Resolver(base)
-        same_page = {page.url, page.final_url, urls.try_normalize(base) or page.url}
+        if base == self.capture.url:  # no <base>: the document's URL, normalised already
+            base_normal = page.url
+        elif base == self.capture.final_url:
+            base_normal = page.final_url
+        else:
+            base_normal = urls.try_normalize(base) or page.url
+        same_page = {page.url, page.final_url, base_normal}
         robots: list[str] = []
         items: list[_Pending | tuple[str, LinkKind]] = []
         if walk is not None:
