@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -344,13 +345,18 @@ def test_streamed_text_stats_equal_the_text() -> None:
     inputs = [*STRIP_CASES, *_html5lib_inputs()]
     inputs += ["<p>caf\u00e9, na\u00efve,\uff0c <a href=/x> link\u3000text </a>, \U0001f600"
                "<b> <a href=/y>two<a href=/z>three</a></a></b>\t </p>"]
+    inputs += ["<div>  <p> \u00a0 </p>\t<p>a , b</p>  <a href=/m>&#xF0000; mark &#x100001;</a>"
+               " x\U000f0005y <b> </b><a href=/n> </a>,<i></i> end </div>"]
     raw = [b"<div>ok <a href=/x>bad \xff\xfe bytes</a>, \xc3\x28 tail</div>"]
     checked = 0
-    for body in [d.encode("utf-8", "surrogateescape") for d in inputs] + raw:
+    # each text node's figures are kept after the first walk that reads it: nodes in document
+    # order (ancestors first), then in reverse (descendants first), each with new marks
+    for body, order in itertools.product(
+            [d.encode("utf-8", "surrogateescape") for d in inputs] + raw, (1, -1)):
         tree = LexborHTMLParser(body)
         marks = walk.Marks(tree.css("a"))
         try:
-            for node in tree.css("p, td, pre, blockquote, div, body, li, a, b, table"):
+            for node in tree.css("p, td, pre, blockquote, div, body, li, a, b, table")[::order]:
                 for sep in (False, True):
                     text = marks.text(node, sep)
                     stripped = len(text.strip())

@@ -323,7 +323,143 @@ cdef int stats_utf8(Stats *st, const unsigned char *s, size_t n) noexcept:
     return 0
 
 
-cdef int walk_stats(lxb_dom_node_t *root, Stats *st, bint sep) noexcept:
+# The figures of one text node, as the stats would take them from its characters alone: each
+# walk over a block reads a text node's figures instead of its characters, and the figures are
+# kept (``Pieces``, owned by a ``Marks``) for the walks that read the node again (a paragraph,
+# then the candidate main blocks around it, then the density block of its links).
+
+cdef enum:  # Piece.kind
+    PIECE_PLAIN = 0  # the figures below hold
+    PIECE_MARKERS = 1  # characters in the marker range: fed one by one
+    PIECE_INVALID = 2  # not strict UTF-8 (the caller decodes the text instead)
+
+
+cdef struct Piece:
+    lxb_dom_node_t *node
+    int kind
+    Py_ssize_t length  # code points
+    Py_ssize_t lead  # spaces before the first other character (all of them if none)
+    Py_ssize_t trail  # spaces after the last other character (all of them if none)
+    Py_ssize_t collapsed  # len(" ".join(t.split()))
+    Py_ssize_t commas
+
+
+cdef struct Pieces:
+    Piece *items
+    Py_ssize_t count
+    Py_ssize_t cap
+
+
+cdef void piece_of(Piece *p, const unsigned char *s, size_t n) noexcept:
+    cdef size_t i = 0
+    cdef uint32_t c
+    cdef int more
+    cdef bint seen = False, gap = False
+    p.kind = PIECE_PLAIN
+    p.length = p.lead = p.trail = p.collapsed = p.commas = 0
+    while i < n:
+        c = s[i]
+        if c < 0x80:
+            i += 1
+        else:
+            more = utf8_at(s, n, i, &c)
+            if more < 0:
+                p.kind = PIECE_INVALID
+                return
+            i += more
+            if c >= START:
+                p.kind = PIECE_MARKERS
+        p.length += 1
+        if Py_UNICODE_ISSPACE(c):
+            if not seen:
+                p.lead += 1
+            p.trail += 1
+            gap = seen
+        else:
+            if gap:
+                p.collapsed += 1
+                gap = False
+            p.collapsed += 1
+            seen = True
+            p.trail = 0
+            if c == 0x2C or c == 0xFF0C:
+                p.commas += 1
+
+
+cdef inline void run_piece(Run *r, const Piece *p) noexcept:
+    """run_space / run_word for each character of the piece, at once."""
+    if p.collapsed == 0:  # spaces only
+        r.length += p.length
+        r.gap = r.collapsed > 0
+        if not r.seen:
+            r.lead += p.length
+        r.trail += p.length
+        return
+    if p.lead and r.seen:
+        r.gap = True
+    elif not r.seen:
+        r.lead += p.lead
+    if r.gap:
+        r.collapsed += 1
+    r.collapsed += p.collapsed
+    r.length += p.length
+    r.gap = p.trail > 0
+    r.seen = True
+    r.trail = p.trail
+
+
+cdef inline void stats_piece(Stats *st, const Piece *p) noexcept:
+    """stats_char for each character of a plain piece, at once."""
+    if p.length == 0:
+        return
+    if st.all.length == 0 and p.lead > 0:
+        st.first_space = True
+    run_piece(&st.all, p)
+    st.commas += p.commas
+    st.last_space = p.trail > 0
+    if st.open:
+        run_piece(&st.seg, p)
+
+
+cdef const Piece *text_piece(lxb_dom_node_t *node, const unsigned char *data, size_t n,
+                             Pieces *cache, Piece *scratch) noexcept:
+    """The piece of a text node: from the cache (found through ``node.user``, the index + 1),
+    else computed and kept there (in scratch when there is no cache or no memory)."""
+    cdef Py_ssize_t at = <Py_ssize_t> <uintptr_t> node.user - 1
+    cdef Py_ssize_t cap
+    cdef Piece *grown
+    if cache == NULL:
+        piece_of(scratch, data, n)
+        return scratch
+    if 0 <= at < cache.count and cache.items[at].node == node:
+        return &cache.items[at]
+    if cache.count == cache.cap:
+        cap = cache.cap * 2 + 64
+        grown = <Piece *> realloc(cache.items, cap * sizeof(Piece))
+        if grown == NULL:
+            piece_of(scratch, data, n)
+            return scratch
+        cache.items = grown
+        cache.cap = cap
+    at = cache.count
+    piece_of(&cache.items[at], data, n)
+    cache.items[at].node = node
+    cache.count += 1
+    node.user = <void *> <uintptr_t> (at + 1)
+    return &cache.items[at]
+
+
+cdef void pieces_release(Pieces *cache) noexcept:
+    """Clear the text nodes' indices and free the cache (the nodes must still be alive)."""
+    cdef Py_ssize_t i
+    for i in range(cache.count):
+        cache.items[i].node.user = NULL
+    free(cache.items)
+    cache.items = NULL
+    cache.count = cache.cap = 0
+
+
+cdef int walk_stats(lxb_dom_node_t *root, Stats *st, bint sep, Pieces *cache) noexcept:
     """The Stats of ``node_text(root, sep)`` (markers included) without building the text;
     -1 when a text node is not valid UTF-8 (the caller decodes the text instead)."""
     cdef lxb_dom_node_t *node = root.first_child
@@ -331,6 +467,8 @@ cdef int walk_stats(lxb_dom_node_t *root, Stats *st, bint sep) noexcept:
     cdef size_t n
     cdef uintptr_t mark
     cdef Py_ssize_t pieces = 0  # buf_piece's separator logic: a space between pieces
+    cdef Piece scratch
+    cdef const Piece *piece
     while node != NULL:
         mark = <uintptr_t> node.user
         if mark and is_element(node):
@@ -344,7 +482,10 @@ cdef int walk_stats(lxb_dom_node_t *root, Stats *st, bint sep) noexcept:
                 if sep and pieces:
                     stats_char(st, 0x20)
                 pieces += 1
-                if stats_utf8(st, data, n) < 0:
+                piece = text_piece(node, data, n, cache, &scratch)
+                if piece.kind == PIECE_PLAIN:
+                    stats_piece(st, piece)
+                elif piece.kind == PIECE_INVALID or stats_utf8(st, data, n) < 0:
                     return -1
         if node.first_child != NULL:
             node = node.first_child
@@ -374,11 +515,13 @@ cdef void stats_str(Stats *st, str text) noexcept:
         stats_char(st, PyUnicode_READ(kind, data, i))
 
 
-cdef int node_stats(lxb_dom_node_t *node, bint sep, bint collapse_links, Stats *st) except -1:
-    """The Stats of ``node_text(node, sep)``: streamed from the text nodes, or read from the
-    decoded text when a text node is not valid UTF-8 (decoding replaces bytes then)."""
+cdef int node_stats(lxb_dom_node_t *node, bint sep, bint collapse_links, Stats *st,
+                    Pieces *cache) except -1:
+    """The Stats of ``node_text(node, sep)``: streamed from the text nodes' pieces (kept in
+    cache when it is not NULL), or read from the decoded text when a text node is not valid
+    UTF-8 (decoding replaces bytes then)."""
     stats_init(st, collapse_links)
-    if walk_stats(node, st, sep) < 0:
+    if walk_stats(node, st, sep, cache) < 0:
         stats_init(st, collapse_links)
         stats_str(st, node_text(node, sep))
     return 0

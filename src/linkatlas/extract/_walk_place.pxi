@@ -212,6 +212,14 @@ cdef class Marks:
     cdef dict memo  # element address -> (Ctx fields..., block address, block is a list)
     cdef dict block_len
     cdef dict para_len  # paragraph address -> (length, block text length), from main_ids
+    cdef Pieces pieces  # the text nodes' figures, read once (their index + 1 in node.user)
+
+    def __cinit__(self):
+        self.pieces.items = NULL
+        self.pieces.count = self.pieces.cap = 0
+
+    def __dealloc__(self):
+        free(self.pieces.items)  # the tree may be gone: the nodes are not touched
 
     def __init__(self, list nodes):
         """Mark nodes (``Pending`` links or selectolax nodes) with their indices."""
@@ -228,6 +236,7 @@ cdef class Marks:
         for node in self.nodes:
             marked(node).user = NULL
         self.nodes = []
+        pieces_release(&self.pieces)
 
     def text(self, LexborNode node, bint separator):
         """``node.text(deep=True, separator=' ' if separator else '')`` with the markers."""
@@ -282,7 +291,7 @@ cdef class Marks:
         if known is not None:
             length, n = known
         else:
-            node_stats(<lxb_dom_node_t *> block, False, False, &st)
+            node_stats(<lxb_dom_node_t *> block, False, False, &st, &self.pieces)
             length, n = st.all.length, block_len_of(&st)
         self.budget -= length
         self.block_len[block] = n
@@ -353,7 +362,7 @@ cdef class Marks:
                 tag = node.local_name
                 if (tag == LXB_TAG_P or tag == LXB_TAG_PRE or tag == LXB_TAG_TD
                         or tag == LXB_TAG_BLOCKQUOTE):
-                    node_stats(node, False, False, &st)  # of node_text(node, False)
+                    node_stats(node, False, False, &st, &self.pieces)  # node_text(node, False)
                     self.para_len[<uintptr_t> node] = (st.all.length, block_len_of(&st))
                     length = run_stripped(&st.all)
                     if length >= 25 and node.parent != NULL:
@@ -402,7 +411,7 @@ cdef class Marks:
             if score <= best or score < 10:
                 break  # link density only lowers a score: the rest cannot win (nor reach 10)
             key = k
-            node_stats(<lxb_dom_node_t *> key, True, True, &st)  # of node_text(key, True)
+            node_stats(<lxb_dom_node_t *> key, True, True, &st, &self.pieces)  # node_text(key, True)
             total = st.all.collapsed
             links = st.linked
             if total == 0:
@@ -428,7 +437,7 @@ cdef class Marks:
         """(length, stripped length, commas, collapsed length, link characters) of
         ``self.text(node, sep)`` as the walks stream them (for the tests)."""
         cdef Stats st
-        node_stats(node.node, sep, collapse_links, &st)
+        node_stats(node.node, sep, collapse_links, &st, &self.pieces)
         return (st.all.length, run_stripped(&st.all), st.commas, st.all.collapsed, st.linked)
 
     def first_img(self, LexborNode node):
