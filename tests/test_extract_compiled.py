@@ -240,6 +240,33 @@ STRIP_CASES = [
 ]
 
 
+def test_email_hint_never_hides_an_address() -> None:
+    """The compiled pre-check that skips the e-mail scan of most pages: whenever it says no,
+    the scan finds nothing (fuzzed with the characters every address form needs)."""
+    from linkatlas.extract.text import email_forms
+
+    walk = html.compiled_walk()
+    assert walk is not None
+    forms = ["john@example.com", "john AT example DOT com", "john [at] example [dot] com",
+             "john(at)example.com", "john (AT) example.com", "john [@] example.com",
+             "john&#64;example.com", "john&commat;example.com", "john\uff20example.com",
+             "john\ufe6bexample.com", "john <at> example <dot> com", "john {aT } example.com"]
+    for text in forms:
+        assert email_forms(text) and walk.email_hint(text), text
+        for wide in ("\u0100", "\U0001f600"):  # the same in two- and four-byte strings
+            assert walk.email_hint(wide + text + wide), text
+    rng = random.Random(7)
+    alphabet = list("@&#;:aAtTdDoO .]})>[({<xyz1-\n") + ["\uff20", "\ufe6b", "\u00e9",
+                                                          "\U0001f600", "\u3000", "64"]
+    quiet = 0
+    for _ in range(60_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        if not walk.email_hint(text):
+            quiet += 1
+            assert email_forms(text) == {}, text
+    assert quiet > 5_000
+
+
 def test_attribute_comparison_is_dict_equality() -> None:
     """merge_clones compares the links' attribute lists without building their dicts: the same
     answer as the dicts' equality (order, valueless and empty attributes, duplicates, invalid

@@ -81,3 +81,48 @@ def page_scan(str text):
         scan_chars(<const uint32_t *> data, n, &tags, dashed, calls, counters, hotjar,
                    &cloudflare)
     return tags, (dashed, calls, counters, hotjar), cloudflare
+
+
+# ---------------------------------------------------------------------------------------------
+# Whether text.email_forms can find an address in a text: every form it reads needs an "@",
+# an "&" (entities are decoded first), a fullwidth or small commercial at, " AT ", or a closing
+# bracket right after "at", "at " (any case) or "@" (its _AT_HINT_FAST). False means it finds
+# nothing; True means it must look.
+
+
+cdef inline bint is_a(uint32_t c) noexcept:
+    return c == 65 or c == 97
+
+
+cdef inline bint is_t(uint32_t c) noexcept:
+    return c == 84 or c == 116
+
+
+cdef bint hint_chars(const uchar_t *s, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t i
+    cdef uint32_t c
+    for i in range(n):
+        c = s[i]
+        if c == 64 or c == 38 or c == 0xFF20 or c == 0xFE6B:  # @ & fullwidth and small at
+            return True
+        if c == 93 or c == 41 or c == 125 or c == 62:  # ] ) } >
+            if is_t(at(s, n, i - 1)) and is_a(at(s, n, i - 2)):
+                return True
+            if at(s, n, i - 1) == 32 and is_t(at(s, n, i - 2)) and is_a(at(s, n, i - 3)):
+                return True
+        elif c == 84:  # " AT "
+            if at(s, n, i - 1) == 65 and at(s, n, i - 2) == 32 and at(s, n, i + 1) == 32:
+                return True
+    return False
+
+
+def email_hint(str text):
+    """False when ``text.email_forms(text)`` cannot find an address (see above)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    if kind == 1:
+        return hint_chars(<const unsigned char *> data, n)
+    if kind == 2:
+        return hint_chars(<const uint16_t *> data, n)
+    return hint_chars(<const uint32_t *> data, n)

@@ -400,7 +400,8 @@ class _HtmlPage:
         spaces = self.spaces if self.spaces >= 0 else buffer.count(" ")
         words = spaces + 1 - (buffer[-1:] == " ")
         self.page.word_count = words if buffer and not buffer.isspace() else 0
-        self.emails |= emails_in_text(buffer)
+        if walk is None or walk.email_hint(buffer):  # most pages have no address form
+            self.emails |= emails_in_text(buffer)
         self.page.emails = tuple(sorted(self.emails))
         self.text = buffer
         if walk is not None:  # done with the tree and its nodes: its document is reused
