@@ -446,6 +446,8 @@ cdef bint same_attrs(Pending a, Pending b):
     with many attributes)."""
     cdef lxb_dom_node_t *x = a.ptr
     cdef lxb_dom_node_t *y = b.ptr
+    if a.target is not b.target and a.target != b.target:
+        return False  # equal attributes hold equal hrefs, which resolve to equal targets
     cdef Py_ssize_t n = distinct_names(x, 32)
     if n < 0 or a._attrs is not None or b._attrs is not None:
         return a.attrs == b.attrs

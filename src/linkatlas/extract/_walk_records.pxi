@@ -97,6 +97,12 @@ def configure_records(type link_type, tuple field_names, host_and_domain, rel_fl
     _host_memo.clear()
 
 
+cdef object _true_object = True  # (a C cast of the literal True would give 1)
+cdef object _false_object = False
+cdef PyObject *_TRUE = <PyObject *> _true_object
+cdef PyObject *_FALSE = <PyObject *> _false_object
+
+
 cdef object new_link(list values):
     cdef PyObject *ptrs[N_LINK_FIELDS]
     cdef Py_ssize_t i
@@ -113,22 +119,29 @@ cpdef emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
     cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
     cdef int kind_ = PyUnicode_KIND(buffer)
     cdef void *data = PyUnicode_DATA(buffer)
-    cdef tuple around
     cdef Pending item
     cdef list links = builder.links
     cdef dict seen = builder.seen
     cdef Py_ssize_t j = 0, internal = 0
-    cdef list values = [None] * N_LINK_FIELDS
+    # The record's values as borrowed references: each object is held by a local below (or is
+    # True, False or a constant) until la_new_record takes its own references.
+    cdef PyObject *vals[N_LINK_FIELDS]
     cdef bint page_nofollow = make.page_nofollow
-    cdef bint blocked
+    cdef bint blocked, is_internal
+    cdef str before, after
+    cdef tuple around
+    # Python objects all: each one's pointer goes into vals (no C type inferred for any)
+    cdef object target, kind, anchor, t_host, t_domain, rel_norm, nofollow, sponsored, ugc
+    cdef object place, occurrence, position
     no_rel = ("", False, False, False)
-    s_domain = make._domain
-    values[0] = make._source
-    values[2] = make._host
-    values[3] = s_domain
-    values[19] = values[20] = make._seen
-    values[21] = make._via
-    values[22] = make._observed_in
+    source, s_host, s_domain = make._source, make._host, make._domain
+    first_seen, via, observed_in = make._seen, make._via, make._observed_in
+    vals[0] = <PyObject *> source
+    vals[2] = <PyObject *> s_host
+    vals[3] = <PyObject *> s_domain
+    vals[19] = vals[20] = <PyObject *> first_seen
+    vals[21] = <PyObject *> via
+    vals[22] = <PyObject *> observed_in
     for entry in items:
         if type(entry) is tuple:
             builder.add(*entry)
@@ -153,24 +166,27 @@ cpdef emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
             rel_norm, nofollow, sponsored, ugc = no_rel
         blocked = nofollow or sponsored or ugc or page_nofollow
         is_internal = s_domain == t_domain
-        values[1] = target
-        values[4] = t_host
-        values[5] = t_domain
-        values[6] = anchor
-        values[7] = kind
-        values[8] = rel_norm
-        values[9] = nofollow
-        values[10] = sponsored
-        values[11] = ugc
-        values[12] = not blocked
-        values[13] = is_internal
-        values[14] = item.place or unknown
+        place = item.place or unknown
         around = context_pair(buffer, kind_, data, size, item.start, item.end, n)
-        values[15] = around[0]
-        values[16] = around[1]
-        values[17] = len(links)
-        values[18] = occurrence
-        links.append(new_link(values))
+        before, after = around
+        position = len(links)
+        vals[1] = <PyObject *> target
+        vals[4] = <PyObject *> t_host
+        vals[5] = <PyObject *> t_domain
+        vals[6] = <PyObject *> anchor
+        vals[7] = <PyObject *> kind
+        vals[8] = <PyObject *> rel_norm
+        vals[9] = <PyObject *> nofollow
+        vals[10] = <PyObject *> sponsored
+        vals[11] = <PyObject *> ugc
+        vals[12] = _FALSE if blocked else _TRUE
+        vals[13] = _TRUE if is_internal else _FALSE
+        vals[14] = <PyObject *> place
+        vals[15] = <PyObject *> before
+        vals[16] = <PyObject *> after
+        vals[17] = <PyObject *> position
+        vals[18] = <PyObject *> occurrence
+        links.append(la_new_record(_link_type, _link_offsets, vals, N_LINK_FIELDS))
         j += 1
         if is_internal:
             internal += 1
