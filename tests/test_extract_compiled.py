@@ -442,6 +442,11 @@ def _hostile() -> list[Capture]:
         b"<frameset><frame src=/f></frameset><a href=/fs>frameset</a>",
         b"<a href=/outer>out <a href=/inner>in</a> side</a><area href=/area alt=' area '>",
         b"<a href='#top'>top</a><a href=mailto:a@b.example>mail</a><a href=' /sp '>  </a>",
+        # mailto: in any case (and look-alikes that are not), hrefs with spaces and fragments
+        "<a href='MaIlTo:c@d.example'>m</a><a href='\u212ailto:x@y.example'>k</a>"
+        "<a href='\u0130mailto:z@w.example'>i</a><a href=mailto>no</a><a href='mailto:'>e</a>"
+        "<a href=' \u3000/ws\u3000 '>ws</a><a href='\t#frag'>f</a><a href='/p?#x'>q</a>"
+        "<a href='\u00a0'>nbsp</a>".encode(),
         b"<aside role='main'><header class='no-comments'><a href=/h>h</a></header></aside>"
         b"<article><footer><a href=/f>f</a></footer><div id=comments><a href=/c>c</a></div>",
         b"",
