@@ -98,20 +98,32 @@ cdef inline bint is_t(uint32_t c) noexcept:
     return c == 84 or c == 116
 
 
+# Characters where hint_chars looks closer: @ & ] ) } > T
+cdef unsigned char EMAIL_TRIGGER[256]
+for _c in (64, 38, 93, 41, 125, 62, 84):
+    EMAIL_TRIGGER[_c] = 1
+
+
 cdef bint hint_chars(const uchar_t *s, Py_ssize_t n) noexcept:
     cdef Py_ssize_t i
     cdef uint32_t c
     for i in range(n):
         c = s[i]
-        if c == 64 or c == 38 or c == 0xFF20 or c == 0xFE6B:  # @ & fullwidth and small at
+        if c > 255:
+            if c == 0xFF20 or c == 0xFE6B:  # fullwidth and small commercial at
+                return True
+            continue
+        if not EMAIL_TRIGGER[c]:
+            continue
+        if c == 64 or c == 38:  # @ &
             return True
-        if c == 93 or c == 41 or c == 125 or c == 62:  # ] ) } >
+        if c == 84:  # " AT "
+            if at(s, n, i - 1) == 65 and at(s, n, i - 2) == 32 and at(s, n, i + 1) == 32:
+                return True
+        else:  # ] ) } >
             if is_t(at(s, n, i - 1)) and is_a(at(s, n, i - 2)):
                 return True
             if at(s, n, i - 1) == 32 and is_t(at(s, n, i - 2)) and is_a(at(s, n, i - 3)):
-                return True
-        elif c == 84:  # " AT "
-            if at(s, n, i - 1) == 65 and at(s, n, i - 2) == 32 and at(s, n, i + 1) == 32:
                 return True
     return False
 
