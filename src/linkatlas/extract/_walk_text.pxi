@@ -58,6 +58,52 @@ cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) 
     return n
 
 
+cdef Py_ssize_t join_lone_marks(uint32_t *a, Py_ssize_t n) noexcept:
+    """_LONE_MARKS.sub(_join_lone, ...) in place (the output never outgrows the input); the new
+    length. Text before the first change stays where it is."""
+    cdef Py_ssize_t i = 0, w, g, k
+    while i < n:  # up to the first group that changes the text
+        if a[i] == 32 and i + 1 < n and is_marker(a[i + 1]) and marks_match(a, n, i + 1) >= 0:
+            break
+        i += 1
+    w = i
+    while i < n:
+        if a[i] == 32:
+            g = marks_match(a, n, i + 1)
+            if g >= 0:
+                a[w] = 32
+                w += 1
+                for k in range(i + 1, g):
+                    if a[k] != 32:
+                        a[w] = a[k]
+                        w += 1
+                i = g + 1 if g < n else g
+                continue
+        a[w] = a[i]
+        w += 1
+        i += 1
+    return w
+
+
+cdef str text_of(const uint32_t *a, Py_ssize_t n, Py_ssize_t *spaces):
+    """The str of n code points, and the number of spaces among them."""
+    cdef Py_ssize_t i, count = 0
+    cdef uint32_t c, top = 0
+    cdef unsigned char *data
+    for i in range(n):
+        c = a[i]
+        top |= c
+        count += c == 32
+    spaces[0] = count
+    if top < 0x100:  # (every code point below 256): one byte each, written here
+        out = PyUnicode_New(n, 0xFF if top > 0x7F else 0x7F)
+        data = <unsigned char *> PyUnicode_DATA(out)
+        for i in range(n):
+            data[i] = <unsigned char> a[i]
+        return out
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, n)
+
+
 cpdef body_text(LexborNode root, Py_ssize_t count):
     """(buffer, starts, ends, spaces): html.py's ``_text`` from the raw marked text to the
     collapsed buffer, each marked link's offsets in it (-1 where a marker is missing), and the
@@ -84,27 +130,8 @@ cpdef body_text(LexborNode root, Py_ssize_t count):
             valid = PyUnicode_DecodeUTF8(b.data, b.size, "replace").encode("utf-8")
             n = collapse_utf8(<const unsigned char *> PyBytes_AS_STRING(valid), len(valid), a)
         if count == 0:
-            for i in range(n):
-                spaces += a[i] == 32
-            return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, n), starts, ends, spaces
-        # _LONE_MARKS.sub(_join_lone, ...): in place, the output never outgrows the input
-        i = w = 0
-        while i < n:
-            if a[i] == 32:
-                g = marks_match(a, n, i + 1)
-                if g >= 0:
-                    a[w] = 32
-                    w += 1
-                    for k in range(i + 1, g):
-                        if a[k] != 32:
-                            a[w] = a[k]
-                            w += 1
-                    i = g + 1 if g < n else g
-                    continue
-            a[w] = a[i]
-            w += 1
-            i += 1
-        n = w
+            return text_of(a, n, &spaces), starts, ends, spaces
+        n = join_lone_marks(a, n)
         # _LEADING_MARKS at the start
         if n and a[0] > 0xFFFF:
             g = marks_match(a, n, 0)
@@ -133,11 +160,12 @@ cpdef body_text(LexborNode root, Py_ssize_t count):
                 elif code - START < count:
                     starts[code - START] = pos
                 k += 1
-            else:
+            elif k:
                 a[w] = c
                 w += 1
-                spaces += c == 32
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, w), starts, ends, spaces
+            else:
+                w += 1  # nothing dropped yet: the character is in place
+        return text_of(a, w, &spaces), starts, ends, spaces
     finally:
         free(b.data)
         free(a)
