@@ -284,18 +284,6 @@ cdef class Pending:
         return self._attrs
 
 
-cpdef set_offsets(list pending, list starts, list ends):
-    """Each pending link's start and end offsets in the body text."""
-    cdef Py_ssize_t i
-    cdef Pending item
-    if not (len(pending) == len(starts) == len(ends)):
-        raise ValueError("one offset pair a link")
-    for i in range(len(pending)):
-        item = pending[i]
-        item.start = starts[i]
-        item.end = ends[i]
-
-
 # ---------------------------------------------------------------------------------------------
 # html.py's _collect loop over the link elements
 

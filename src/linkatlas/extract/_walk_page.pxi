@@ -31,7 +31,7 @@ def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list str
     in it or -1, internal links, body links)."""
     cdef list pending = [item for item in items if type(item) is Pending]
     cdef Marks marks
-    cdef list starts, ends
+    cdef lxb_dom_node_t *body
     cdef str buffer = ""
     cdef Py_ssize_t spaces = -1
     cdef set dropped
@@ -39,10 +39,12 @@ def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list str
     marks = Marks(pending[:_max_marked])
     page.marks = marks
     try:
-        body = tree.body or tree.root
-        if body is not None:
-            buffer, starts, ends, spaces = body_text(body, len(pending))
-            set_offsets(pending, starts, ends)
+        body = la_body(tree.document)  # tree.body
+        if body == NULL and root is not None:  # tree.root
+            body = root.node
+        if body != NULL:
+            spaces = 0
+            buffer = node_body_text(body, pending, &spaces)
         dropped = merge_clones(pending, buffer, source)
         if dropped:
             items[:] = [it for it in items if type(it) is not Pending or id(it) not in dropped]

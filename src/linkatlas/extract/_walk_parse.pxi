@@ -42,6 +42,10 @@ cdef extern from *:
     }
     /* What LexborHTMLParser's constructor sets (options 0, scripting off), and the quirks
        mode of a new document. */
+    /* LexborHTMLParser.body's element (lxb_html_document_body_element), or NULL. */
+    static lxb_dom_node_t *la_body(lxb_html_document_t *doc) {
+        return doc != NULL ? (lxb_dom_node_t *) doc->body : NULL;
+    }
     static void la_reset(lxb_html_document_t *doc) {
         doc->dom_document.compat_mode = LXB_DOM_DOCUMENT_CMODE_NO_QUIRKS;
         doc->dom_document.options = 0;
@@ -50,6 +54,7 @@ cdef extern from *:
     """
     int la_bind(void *handle)
     void la_reset(lxb_html_document_t *doc) noexcept nogil
+    lxb_dom_node_t *la_body(lxb_html_document_t *doc) noexcept
     lxb_html_document_t *la_create() noexcept nogil
     unsigned int la_parse(lxb_html_document_t *doc, const unsigned char *html,
                           size_t size) noexcept nogil

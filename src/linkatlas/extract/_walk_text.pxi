@@ -104,21 +104,23 @@ cdef str text_of(const uint32_t *a, Py_ssize_t n, Py_ssize_t *spaces):
     return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, n)
 
 
-cpdef body_text(LexborNode root, Py_ssize_t count):
-    """(buffer, starts, ends, spaces): html.py's ``_text`` from the raw marked text to the
-    collapsed buffer, each marked link's offsets in it (-1 where a marker is missing), and the
-    number of spaces in the buffer (``buffer.count(" ")``)."""
+cdef str node_body_text(lxb_dom_node_t *root, list pending, Py_ssize_t *spaces):
+    """html.py's ``_text`` from the raw marked text to the collapsed buffer: the body text of
+    root (spaces: its number of spaces); each link of pending (marked with its index) gets its
+    start and end offsets in it (-1 where a marker is missing)."""
     cdef Buf b
     cdef bytes valid
-    cdef Py_ssize_t i, n, w, g, k, pos, code, spaces = 0
+    cdef Py_ssize_t i, n, w, g, k, pos, code
     cdef uint32_t *a = NULL
     cdef uint32_t c
-    cdef list starts = [-1] * count
-    cdef list ends = [-1] * count
+    cdef Py_ssize_t count = len(pending)
+    cdef Pending item
+    for item in pending:
+        item.start = item.end = -1
     b.data = NULL
     b.size = b.cap = b.pieces = 0
     try:
-        walk_text(root.node, &b, False)
+        walk_text(root, &b, False)
         a = <uint32_t *> malloc((b.size + 1) * sizeof(uint32_t))
         if a == NULL:
             raise MemoryError()
@@ -130,7 +132,7 @@ cpdef body_text(LexborNode root, Py_ssize_t count):
             valid = PyUnicode_DecodeUTF8(b.data, b.size, "replace").encode("utf-8")
             n = collapse_utf8(<const unsigned char *> PyBytes_AS_STRING(valid), len(valid), a)
         if count == 0:
-            return text_of(a, n, &spaces), starts, ends, spaces
+            return text_of(a, n, spaces)
         n = join_lone_marks(a, n)
         # _LEADING_MARKS at the start
         if n and a[0] > 0xFFFF:
@@ -156,16 +158,16 @@ cpdef body_text(LexborNode root, Py_ssize_t count):
                 code = <Py_ssize_t> c
                 if code >= END:
                     if code - END < count:
-                        ends[code - END] = pos
+                        (<Pending> pending[code - END]).end = pos
                 elif code - START < count:
-                    starts[code - START] = pos
+                    (<Pending> pending[code - START]).start = pos
                 k += 1
             elif k:
                 a[w] = c
                 w += 1
             else:
                 w += 1  # nothing dropped yet: the character is in place
-        return text_of(a, w, &spaces), starts, ends, spaces
+        return text_of(a, w, spaces)
     finally:
         free(b.data)
         free(a)
