@@ -463,18 +463,33 @@ cdef bint same_attrs(Pending a, Pending b):
     return True
 
 
+cdef bint spaces_between(str buffer, int kind, void *data, Py_ssize_t size, Py_ssize_t lo,
+                         Py_ssize_t hi) noexcept:
+    """Whether both offsets are known and ``buffer[lo:hi].strip()`` is empty."""
+    cdef Py_ssize_t k
+    if lo < 0 or hi < 0:
+        return False
+    if hi > size:
+        hi = size
+    for k in range(lo, hi):
+        if not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+            return False
+    return True
+
+
 cpdef merge_clones(list pending, str buffer, str source):
     """html.py's ``_merge_clones``, compiled (see there): the ids of the clones dropped."""
     cdef set dropped = set()
-    cdef Py_ssize_t i, j, k, count = len(pending), excess, lo, hi
+    cdef Py_ssize_t i, j, k, count = len(pending), excess
     cdef int kind = PyUnicode_KIND(buffer)
     cdef void *data = PyUnicode_DATA(buffer)
     cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
-    cdef bint gap_only
     cdef dict dom_count
     cdef Pending first, last
-    for i in range(count - 1):
-        if same_attrs(pending[i], pending[i + 1]):
+    for i in range(count - 1):  # a group needs a pair of clones with only spaces between
+        if same_attrs(pending[i], pending[i + 1]) and spaces_between(
+                buffer, kind, data, size, (<Pending> pending[i]).end,
+                (<Pending> pending[i + 1]).start):
             break
     else:
         return dropped
@@ -488,17 +503,8 @@ cpdef merge_clones(list pending, str buffer, str source):
         href = attr_value(first.ptr, b"href", 4)
         j = i + 1
         while j < count and same_attrs(pending[j], first):
-            lo, hi = (<Pending> pending[j - 1]).end, (<Pending> pending[j]).start
-            if lo < 0 or hi < 0:
-                break
-            gap_only = True  # buffer[lo:hi].strip() is empty
-            if hi > size:
-                hi = size
-            for k in range(lo, hi):
-                if not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
-                    gap_only = False
-                    break
-            if not gap_only:
+            if not spaces_between(buffer, kind, data, size, (<Pending> pending[j - 1]).end,
+                                  (<Pending> pending[j]).start):
                 break
             j += 1
         if j - i > 1 and href:
