@@ -93,6 +93,13 @@ cdef enum:
     START = 0xF0000  # plane 15 private use: start markers; plane 16: end markers
     END = 0x100000
 
+# str.isspace for the 128 ASCII characters (tab, LF, VT, FF, CR, 0x1C-0x1F, space): the
+# per-character loops below read it without branching on each character.
+cdef unsigned char ASCII_SPACE[128]
+for _c in range(128):
+    ASCII_SPACE[_c] = chr(_c).isspace()
+
+
 # ---------------------------------------------------------------------------------------------
 # A growable byte buffer.
 
@@ -354,13 +361,22 @@ cdef void piece_of(Piece *p, const unsigned char *s, size_t n) noexcept:
     cdef size_t i = 0
     cdef uint32_t c
     cdef int more
-    cdef bint seen = False, gap = False
+    cdef bint seen = False, gap = False, space
     p.kind = PIECE_PLAIN
     p.length = p.lead = p.trail = p.collapsed = p.commas = 0
     while i < n:
         c = s[i]
-        if c < 0x80:
+        if c < 0x80:  # the branches below as arithmetic (spaces come every few characters)
+            space = ASCII_SPACE[c]
+            p.length += 1
+            p.lead += space & (not seen)
+            p.trail = (p.trail + 1) * space
+            p.collapsed += (gap & (not space)) + (not space)
+            gap = seen & space
+            seen = seen | (not space)
+            p.commas += c == 0x2C
             i += 1
+            continue
         else:
             more = utf8_at(s, n, i, &c)
             if more < 0:

@@ -36,11 +36,18 @@ cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) 
     cdef Py_ssize_t n = 0
     cdef uint32_t c
     cdef int more
-    cdef bint gap = False
+    cdef bint gap = False, space
     while i < size:
         c = s[i]
-        if c < 0x80:
+        if c < 0x80:  # the branches below as arithmetic (spaces come every few characters)
+            space = ASCII_SPACE[c]
+            a[n] = 32  # a space owed before a character (overwritten when none is owed)
+            n += gap & (not space)
+            a[n] = c  # (a space is overwritten by the next character, or left past the end)
+            n += not space
+            gap = space & (n > 0)
             i += 1
+            continue
         else:
             more = utf8_at(s, size, i, &c)
             if more < 0:
@@ -62,10 +69,14 @@ cdef Py_ssize_t join_lone_marks(uint32_t *a, Py_ssize_t n) noexcept:
     """_LONE_MARKS.sub(_join_lone, ...) in place (the output never outgrows the input); the new
     length. Text before the first change stays where it is."""
     cdef Py_ssize_t i = 0, w, g, k
-    while i < n:  # up to the first group that changes the text
-        if a[i] == 32 and i + 1 < n and is_marker(a[i + 1]) and marks_match(a, n, i + 1) >= 0:
-            break
+    while i + 1 < n:  # up to the first group that changes the text (& for and: no branch on
+        # each space)
+        if (a[i] == 32) & is_marker(a[i + 1]):
+            if marks_match(a, n, i + 1) >= 0:
+                break
         i += 1
+    if i + 1 >= n:
+        return n
     w = i
     while i < n:
         if a[i] == 32:
