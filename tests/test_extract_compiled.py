@@ -449,6 +449,12 @@ def _hostile() -> list[Capture]:
         "<a href='\u00a0'>nbsp</a>".encode(),
         b"<aside role='main'><header class='no-comments'><a href=/h>h</a></header></aside>"
         b"<article><footer><a href=/f>f</a></footer><div id=comments><a href=/c>c</a></div>",
+        # two main-block candidates with equal scores: the first scored wins, as sorted() keeps
+        # first-scored order among equal scores
+        b"<body><section><div><p>" + b"Equal text, with commas, that scores the same. " * 3
+        + b"<a href=/one>one</a></p></div></section><section><div><p>"
+        + b"Equal text, with commas, that scores the same. " * 3
+        + b"<a href=/two>two</a></p></div></section></body>",
         b"",
         b"<a href=/only>",
         b"<html><body></body></html>" + b"<a href=/late>late</a>",

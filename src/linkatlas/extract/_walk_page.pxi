@@ -51,8 +51,9 @@ def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list str
             pending = [it for it in pending if id(it) not in dropped]
         anchors(pending, buffer, _kind_a, _kind_image, _anchor_limit, _cap, _collapse,
                 page._anchor)
-        main = marks.main_ids(root) if root is not None else frozenset()
-        marks.place(pending, main, 4 * PyUnicode_GET_LENGTH(source) + 10_000)
+        if root is not None:
+            marks.main_ids(root)
+        marks.place(pending, 4 * PyUnicode_GET_LENGTH(source) + 10_000)
     finally:
         marks.release()
         page.marks = None

@@ -201,6 +201,130 @@ cdef inline lxb_dom_node_t *marked(object node) except NULL:
     return (<LexborNode?> node).node
 
 
+# ---------------------------------------------------------------------------------------------
+# What the placement walks learn about an element, found by its address in a C hash table (no
+# Python int, tuple or float a lookup): the context memo, a paragraph's text figures, a density
+# block's text length and link figures, a main-block candidate's score.
+
+
+cdef struct NodeInfo:
+    uintptr_t key
+    bint has_ctx  # the context memo: ctx, block, in_list
+    Ctx ctx
+    uintptr_t block
+    bint in_list
+    bint has_para  # a paragraph main_ids measured: its text length and block text length
+    Py_ssize_t para_length
+    Py_ssize_t para_block_len
+    bint has_block_len  # a density block measured
+    Py_ssize_t block_len
+    bint is_block  # a density block of this page's links: their characters and count
+    Py_ssize_t block_chars
+    Py_ssize_t block_links
+    double density
+    bint has_score  # a main-block candidate: its score, and when it was first scored
+    double score
+    Py_ssize_t rank
+    bint in_main  # the main block or one of its strong siblings
+
+
+cdef struct InfoMap:
+    Py_ssize_t *slots  # index + 1 into items, 0 for an empty slot; cap slots (a power of two)
+    Py_ssize_t cap
+    NodeInfo *items  # in order of creation
+    Py_ssize_t count
+    Py_ssize_t items_cap
+
+
+cdef inline Py_ssize_t info_slot(const InfoMap *m, uintptr_t key) noexcept:
+    """The slot of key, or of the empty slot where it would go (linear probing)."""
+    cdef uint64_t h = (<uint64_t> key >> 4) * <uint64_t> 0x9E3779B97F4A7C15
+    cdef Py_ssize_t mask = m.cap - 1
+    cdef Py_ssize_t i = <Py_ssize_t> (h >> 32) & mask
+    cdef Py_ssize_t at
+    while True:
+        at = m.slots[i]
+        if at == 0 or m.items[at - 1].key == key:
+            return i
+        i = (i + 1) & mask
+
+
+cdef inline Py_ssize_t info_find(const InfoMap *m, uintptr_t key) noexcept:
+    """The index of key's info, or -1."""
+    if m.cap == 0:
+        return -1
+    return m.slots[info_slot(m, key)] - 1
+
+
+cdef Py_ssize_t info_add(InfoMap *m, uintptr_t key) except -1:
+    """The index of key's info, created (zeroed) when missing. Indices stay valid; pointers
+    into items do not (the array grows)."""
+    cdef Py_ssize_t i, at, cap
+    cdef Py_ssize_t *slots
+    cdef NodeInfo *items
+    if m.cap:
+        at = m.slots[info_slot(m, key)]
+        if at:
+            return at - 1
+    if 2 * (m.count + 1) > m.cap:  # keep the table at most half full
+        cap = m.cap * 2 if m.cap else 64
+        slots = <Py_ssize_t *> malloc(cap * sizeof(Py_ssize_t))
+        if slots == NULL:
+            raise MemoryError()
+        memset(slots, 0, cap * sizeof(Py_ssize_t))
+        free(m.slots)
+        m.slots = slots
+        m.cap = cap
+        for i in range(m.count):
+            m.slots[info_slot(m, m.items[i].key)] = i + 1
+    if m.count == m.items_cap:
+        cap = m.items_cap * 2 if m.items_cap else 32
+        items = <NodeInfo *> realloc(m.items, cap * sizeof(NodeInfo))
+        if items == NULL:
+            raise MemoryError()
+        m.items = items
+        m.items_cap = cap
+    at = m.count
+    memset(&m.items[at], 0, sizeof(NodeInfo))
+    m.items[at].key = key
+    m.count += 1
+    m.slots[info_slot(m, key)] = at + 1
+    return at
+
+
+cdef void info_free(InfoMap *m) noexcept:
+    free(m.slots)
+    free(m.items)
+    memset(m, 0, sizeof(InfoMap))
+
+
+cdef struct IndexList:  # a growable array of info indices
+    Py_ssize_t *items
+    Py_ssize_t count
+    Py_ssize_t cap
+
+
+cdef int index_add(IndexList *l, Py_ssize_t value) except -1:
+    cdef Py_ssize_t cap
+    cdef Py_ssize_t *grown
+    if l.count == l.cap:
+        cap = l.cap * 2 if l.cap else 16
+        grown = <Py_ssize_t *> realloc(l.items, cap * sizeof(Py_ssize_t))
+        if grown == NULL:
+            raise MemoryError()
+        l.items = grown
+        l.cap = cap
+    l.items[l.count] = value
+    l.count += 1
+    return 0
+
+
+cdef inline bint ranks_before(const NodeInfo *a, const NodeInfo *b) noexcept:
+    """Whether a comes before b in ``sorted(scores, key=scores.__getitem__, reverse=True)``:
+    higher score first, first-scored first among equal scores (the sort is stable)."""
+    return a.score > b.score or (a.score == b.score and a.rank < b.rank)
+
+
 cdef class Marks:
     """Marker indices on the link nodes of one tree while it lives; ``release`` clears them.
 
@@ -209,25 +333,28 @@ cdef class Marks:
 
     cdef list nodes
     cdef Py_ssize_t budget
-    cdef dict memo  # element address -> (Ctx fields..., block address, block is a list)
-    cdef dict block_len
-    cdef dict para_len  # paragraph address -> (length, block text length), from main_ids
     cdef Pieces pieces  # the text nodes' figures, read once (their index + 1 in node.user)
+    cdef InfoMap infos  # what the walks learnt about elements (see NodeInfo)
+    cdef IndexList chain  # context's ancestors without a memo, innermost first
+    cdef Py_ssize_t scored  # main-block candidates scored so far
+    cdef bint has_main
 
     def __cinit__(self):
-        self.pieces.items = NULL
-        self.pieces.count = self.pieces.cap = 0
+        memset(&self.pieces, 0, sizeof(Pieces))
+        memset(&self.infos, 0, sizeof(InfoMap))
+        memset(&self.chain, 0, sizeof(IndexList))
+        self.scored = 0
+        self.has_main = False
 
     def __dealloc__(self):
         free(self.pieces.items)  # the tree may be gone: the nodes are not touched
+        info_free(&self.infos)
+        free(self.chain.items)
 
     def __init__(self, list nodes):
         """Mark nodes (``Pending`` links or selectolax nodes) with their indices."""
         cdef Py_ssize_t i
         self.nodes = nodes
-        self.memo = {}
-        self.block_len = {}
-        self.para_len = {}
         for i in range(len(nodes)):
             marked(nodes[i]).user = <void *> <uintptr_t> (i + 1)
 
@@ -242,144 +369,178 @@ cdef class Marks:
         """``node.text(deep=True, separator=' ' if separator else '')`` with the markers."""
         return node_text(node.node, separator)
 
-    cdef tuple context(self, lxb_dom_node_t *node, frozenset main):
-        """placement.Classifier.context: (Ctx as a tuple, block address, in_list)."""
-        cdef list chain = []
+    cdef Py_ssize_t context(self, lxb_dom_node_t *node) except -2:
+        """placement.Classifier.context of a link element: the index of its parent's info
+        (ctx, block, in_list), or -1 (no parent)."""
         cdef lxb_dom_node_t *cur = node.parent
         cdef lxb_dom_node_t *el
         cdef Ctx ctx
         cdef uintptr_t block = 0
-        cdef bint in_list = False, strong
+        cdef bint in_list = False, strong, is_main
         cdef int sig
-        cdef Py_ssize_t j
-        hit = None
+        cdef Py_ssize_t j, at, top = -1
+        cdef NodeInfo *info
+        self.chain.count = 0
         while cur != NULL:
-            key = <uintptr_t> cur
-            hit = self.memo.get(key)
-            if hit is not None:
+            at = info_find(&self.infos, <uintptr_t> cur)
+            if at >= 0 and self.infos.items[at].has_ctx:
+                top = at
                 break
-            chain.append(key)
+            index_add(&self.chain, <Py_ssize_t> <uintptr_t> cur)
             cur = cur.parent
-        if hit is not None:
-            ctx.place, ctx.in_article, ctx.in_main, ctx.strong, block, in_list = hit
+        if top >= 0:
+            info = &self.infos.items[top]
+            ctx, block, in_list = info.ctx, info.block, info.in_list
         else:
             ctx.place, ctx.in_article, ctx.in_main, ctx.strong = C_NONE, False, False, False
-        for j in range(len(chain) - 1, -1, -1):
-            key = chain[j]
-            el = <lxb_dom_node_t *> <uintptr_t> key
+        for j in range(self.chain.count - 1, -1, -1):
+            el = <lxb_dom_node_t *> <uintptr_t> self.chain.items[j]
+            at = info_add(&self.infos, <uintptr_t> el)
             if is_element(el):
                 sig = element_signal(el, &strong)
-                ctx = combine(ctx, sig, strong, key in main)
+                is_main = self.infos.items[at].in_main
+                ctx = combine(ctx, sig, strong, is_main)
                 if density_block(el.local_name):
                     block, in_list = <uintptr_t> el, list_block(el.local_name)
-            hit = (ctx.place, ctx.in_article, ctx.in_main, ctx.strong, block, in_list)
-            self.memo[key] = hit
-        if hit is None:
-            hit = (C_NONE, False, False, False, 0, False)
-        return hit
+            info = &self.infos.items[at]
+            info.has_ctx = True
+            info.ctx, info.block, info.in_list = ctx, block, in_list
+            top = at
+        return top
 
     cdef Py_ssize_t block_text_len(self, uintptr_t block) except -2:
         """placement.Classifier.block_text_len."""
-        hit = self.block_len.get(block)
-        if hit is not None:
-            return hit
+        cdef Py_ssize_t at = info_add(&self.infos, block)
+        cdef NodeInfo *info = &self.infos.items[at]
+        if info.has_block_len:
+            return info.block_len
         if self.budget <= 0:
             return -1
         cdef Stats st
         cdef Py_ssize_t n, length
-        known = self.para_len.get(block)  # a paragraph main_ids walked already
-        if known is not None:
-            length, n = known
+        if info.has_para:  # a paragraph main_ids walked already
+            length, n = info.para_length, info.para_block_len
         else:
             node_stats(<lxb_dom_node_t *> block, False, False, &st, &self.pieces)
             length, n = st.all.length, block_len_of(&st)
+            info = &self.infos.items[at]
         self.budget -= length
-        self.block_len[block] = n
+        info.has_block_len = True
+        info.block_len = n
         return n
 
-    cpdef place(self, list pending, frozenset main, Py_ssize_t text_budget):
-        """html.py's ``_place`` for the pending links: sets each one's ``place`` (its node,
-        anchor length and rel are read from it)."""
-        cdef Py_ssize_t i, count = len(pending), size
-        cdef tuple ctx
-        cdef dict blocks = {}
-        cdef list infos = []
-        cdef list entry
-        cdef list ugc = []
+    cpdef place(self, list pending, Py_ssize_t text_budget):
+        """html.py's ``_place`` for the pending links, with the main block ``main_ids`` chose
+        (none if it was not called): sets each one's ``place`` (its node, anchor length and
+        rel are read from it)."""
+        cdef Py_ssize_t i, count = len(pending), size, at, b
+        cdef Py_ssize_t *where = NULL  # each link's context info index (-1: none)
+        cdef IndexList blocks  # the density blocks in first-seen order
+        cdef NodeInfo *info
+        cdef NodeInfo *blk
         cdef Pending item
-        self.budget = text_budget
-        for i in range(count):
-            item = pending[i]
-            rel = item.rel
-            ugc.append(bool(rel) and rel_info(rel)[3])  # "ugc" in rel.lower().split()
-            ctx = self.context(item.ptr, main)
-            block = ctx[4]
-            infos.append(ctx)
-            if block:
-                size = len(item.anchor)
-                if size < 1:
-                    size = 1
-                entry = blocks.get(block)
-                if entry is None:
-                    blocks[block] = [size, 1, 0.0]
-                else:
-                    entry[0] += size
-                    entry[1] += 1
-        for block, entry in blocks.items():
-            total = self.block_text_len(block)
-            entry[2] = min(1.0, entry[0] / total) if total > 0 else (1.0 if total == 0 else -1.0)
-        cdef bint has_main = bool(main)
         cdef double density
-        cdef Py_ssize_t links
+        cdef Py_ssize_t links, total
         cdef int place
-        for i in range(count):
-            ctx = infos[i]
-            density, links = -1.0, 0
-            if ctx[4]:
-                entry = blocks[ctx[4]]
-                density, links = entry[2], entry[1]
-            place = ctx[0]
-            if place == C_NONE and ugc[i]:
-                place = C_COMMENT
-            item = pending[i]
-            item.place = _PLACES[decide(place, ctx[2], has_main, density, links, ctx[5])]
+        cdef bint in_main, in_list
+        memset(&blocks, 0, sizeof(IndexList))
+        self.budget = text_budget
+        try:
+            where = <Py_ssize_t *> malloc((count + 1) * sizeof(Py_ssize_t))
+            if where == NULL:
+                raise MemoryError()
+            for i in range(count):
+                item = pending[i]
+                at = self.context(item.ptr)
+                where[i] = at
+                if at >= 0 and self.infos.items[at].block:
+                    size = len(item.anchor)
+                    if size < 1:
+                        size = 1
+                    b = info_add(&self.infos, self.infos.items[at].block)
+                    blk = &self.infos.items[b]
+                    if not blk.is_block:
+                        blk.is_block = True
+                        blk.block_chars = blk.block_links = 0
+                        index_add(&blocks, b)
+                    blk.block_chars += size
+                    blk.block_links += 1
+            for i in range(blocks.count):
+                b = blocks.items[i]
+                total = self.block_text_len(self.infos.items[b].key)
+                blk = &self.infos.items[b]
+                if total > 0:
+                    blk.density = min(1.0, <double> blk.block_chars / <double> total)
+                else:
+                    blk.density = 1.0 if total == 0 else -1.0
+            for i in range(count):
+                item = pending[i]
+                density, links = -1.0, 0
+                place, in_main, in_list = C_NONE, False, False
+                at = where[i]
+                if at >= 0:
+                    info = &self.infos.items[at]
+                    place, in_main, in_list = info.ctx.place, info.ctx.in_main, info.in_list
+                    if info.block:
+                        blk = &self.infos.items[info_find(&self.infos, info.block)]
+                        density, links = blk.density, blk.block_links
+                rel = item.rel
+                if place == C_NONE and rel and rel_info(rel)[3]:  # "ugc" in rel.lower().split()
+                    place = C_COMMENT
+                item.place = _PLACES[decide(place, in_main, self.has_main, density, links,
+                                            in_list)]
+        finally:
+            free(where)
+            free(blocks.items)
 
-    def paragraph_scores(self, LexborNode root):
-        """The scoring half of placement.main_block_ids: {address: score} of the up-to-three
-        ancestors of each paragraph, in first-scored order, and {address: node}."""
-        cdef lxb_dom_node_t *top = root.node
+    cdef int score(self, uintptr_t key, double add) except -1:
+        """scores[key] += add, with its initial score when key is new (first-scored order
+        kept as its rank)."""
+        cdef Py_ssize_t at = info_add(&self.infos, key)
+        cdef NodeInfo *info = &self.infos.items[at]
+        cdef int initial
+        if not info.has_score:
+            initial = initial_score(<lxb_dom_node_t *> key)  # (may run Python: no pointer kept)
+            info = &self.infos.items[at]
+            info.has_score = True
+            info.score = <double> initial
+            info.rank = self.scored
+            self.scored += 1
+        info.score += add
+        return 0
+
+    cdef int paragraph_scores(self, lxb_dom_node_t *top) except -1:
+        """The scoring half of placement.main_block_ids: the scores of the up-to-three
+        ancestors of each paragraph (and each paragraph's text figures for block_text_len)."""
         cdef lxb_dom_node_t *node = top.first_child
         cdef lxb_dom_node_t *anc
         cdef uintptr_t tag
-        cdef dict scores = {}
-        cdef dict chains = {}
-        cdef list chain
         cdef Stats st
-        cdef Py_ssize_t length, linked, level
+        cdef Py_ssize_t length, linked, level, at
         cdef double score
+        cdef NodeInfo *info
         while node != NULL:
             if is_element(node):
                 tag = node.local_name
                 if (tag == LXB_TAG_P or tag == LXB_TAG_PRE or tag == LXB_TAG_TD
                         or tag == LXB_TAG_BLOCKQUOTE):
                     node_stats(node, False, False, &st, &self.pieces)  # node_text(node, False)
-                    self.para_len[<uintptr_t> node] = (st.all.length, block_len_of(&st))
+                    at = info_add(&self.infos, <uintptr_t> node)
+                    info = &self.infos.items[at]
+                    info.has_para = True
+                    info.para_length, info.para_block_len = st.all.length, block_len_of(&st)
                     length = run_stripped(&st.all)
                     if length >= 25 and node.parent != NULL:
                         score = 1.0 + st.commas + min(length // 100, 3)
                         linked = st.linked
                         if linked:
                             score *= max(0.0, 1.0 - <double> linked / <double> length)
-                        key = <uintptr_t> node.parent
-                        chain = chains.get(key)
-                        if chain is None:
-                            chain = chains[key] = scored_ancestors(node.parent)
-                        for level in range(len(chain)):
-                            key = chain[level]
-                            if key not in scores:
-                                scores[key] = <double> initial_score(
-                                    <lxb_dom_node_t *> <uintptr_t> key)
-                            scores[key] += score / (1.0, 2.0, 6.0)[level]
+                        anc = node.parent
+                        for level in range(3):  # scored_ancestors
+                            if anc == NULL or not is_element(anc) or anc.local_name == LXB_TAG_HTML:
+                                break
+                            self.score(<uintptr_t> anc, score / (1.0, 2.0, 6.0)[level])
+                            anc = anc.parent
             if node.first_child != NULL:
                 node = node.first_child
                 continue
@@ -388,29 +549,42 @@ cdef class Marks:
             if node == top or node == NULL:
                 break
             node = node.next
-        return scores
+        return 0
 
     cpdef main_ids(self, LexborNode root):
-        """placement.choose_main over ``paragraph_scores(root)``, compiled: the addresses of
-        the main block and its strong siblings (empty: no main block)."""
-        cdef dict scores = self.paragraph_scores(root)
-        if not scores:
-            return frozenset()
+        """placement.choose_main over the paragraph scores, compiled: the addresses of the
+        main block and its strong siblings (empty: no main block), which ``place`` then
+        uses."""
+        cdef Py_ssize_t top[5]
+        cdef Py_ssize_t n_top = 0, i, j, k, at
         cdef uintptr_t key, best_key = 0
         cdef double best = 0.0, final, score
-        cdef Py_ssize_t total, links, rank = 0
+        cdef Py_ssize_t total, links
         cdef bint found = False
         cdef Stats st
         cdef lxb_dom_node_t *node
-        # sorted(..., reverse=True) keeps first-scored order among equal scores, as in Python
-        for k in sorted(scores, key=scores.__getitem__, reverse=True):
-            if rank == 5:
-                break
-            rank += 1
-            score = scores[k]
+        cdef NodeInfo *info
+        self.paragraph_scores(root.node)
+        # the first five of sorted(scores, key=scores.__getitem__, reverse=True)
+        for i in range(self.infos.count):
+            info = &self.infos.items[i]
+            if not info.has_score:
+                continue
+            j = n_top
+            while j > 0 and ranks_before(info, &self.infos.items[top[j - 1]]):
+                j -= 1
+            if j < 5:
+                for k in range(min(n_top, 4), j, -1):
+                    top[k] = top[k - 1]
+                top[j] = i
+                if n_top < 5:
+                    n_top += 1
+        for i in range(n_top):
+            info = &self.infos.items[top[i]]
+            score = info.score
             if score <= best or score < 10:
                 break  # link density only lowers a score: the rest cannot win (nor reach 10)
-            key = k
+            key = info.key
             node_stats(<lxb_dom_node_t *> key, True, True, &st, &self.pieces)  # node_text(key, True)
             total = st.all.collapsed
             links = st.linked
@@ -421,16 +595,21 @@ cdef class Marks:
                 best_key, best, found = key, final, True
         if not found or best < 10:
             return frozenset()
-        chosen = {best_key}
+        chosen = [best_key]
+        self.infos.items[info_find(&self.infos, best_key)].in_main = True
         cdef double threshold = max(10.0, best * 0.2)
         node = (<lxb_dom_node_t *> best_key).parent
         if node != NULL:
             node = node.first_child
             while node != NULL:
                 key = <uintptr_t> node
-                if key != best_key and scores.get(key, 0.0) >= threshold:
-                    chosen.add(key)
+                at = info_find(&self.infos, key)
+                if (key != best_key and at >= 0 and self.infos.items[at].has_score
+                        and self.infos.items[at].score >= threshold):
+                    self.infos.items[at].in_main = True
+                    chosen.append(key)
                 node = node.next
+        self.has_main = True
         return frozenset(chosen)
 
     def text_stats(self, LexborNode node, bint sep, bint collapse_links):
@@ -459,17 +638,6 @@ cdef int decide(int inherited, bint in_main, bint has_main, double density,
             return C_NAVIGATION if in_list else C_UNKNOWN
         return C_CONTENT
     return inherited
-
-
-cdef list scored_ancestors(lxb_dom_node_t *anc):
-    cdef list out = []
-    cdef int level
-    for level in range(3):
-        if anc == NULL or not is_element(anc) or anc.local_name == LXB_TAG_HTML:
-            break
-        out.append(<uintptr_t> anc)
-        anc = anc.parent
-    return out
 
 
 cdef int initial_score(lxb_dom_node_t *node) except? -9999:
