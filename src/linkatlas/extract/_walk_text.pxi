@@ -29,14 +29,15 @@ cdef Py_ssize_t marks_match(uint32_t *a, Py_ssize_t n, Py_ssize_t p) noexcept:
     return prev  # the last repetition backs off; a space follows the one before it
 
 
-cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) noexcept:
-    """``" ".join(text.split())`` of the strict UTF-8 text s into a (code points), its length;
-    -1 where Python's decoder would replace bytes (the caller decodes the text instead)."""
+cdef Py_ssize_t collapse_into(const unsigned char *s, size_t size, uint32_t *a, Py_ssize_t n,
+                              bint *owed) noexcept:
+    """The strict UTF-8 text s, whitespace-collapsed, appended to a[:n] (owed: a space is owed
+    before the next character, carried from call to call); the new length, or -1 where
+    Python's decoder would replace bytes. a must have room for size + 1 more code points."""
     cdef size_t i = 0
-    cdef Py_ssize_t n = 0
     cdef uint32_t c
     cdef int more
-    cdef bint gap = False, space
+    cdef bint gap = owed[0], space
     while i < size:
         c = s[i]
         if c < 0x80:  # the branches below as arithmetic (spaces come every few characters)
@@ -62,7 +63,85 @@ cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) 
                 gap = False
             a[n] = c
             n += 1
+    owed[0] = gap
     return n
+
+
+cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) noexcept:
+    """``" ".join(text.split())`` of the strict UTF-8 text s into a (code points), its length;
+    -1 where Python's decoder would replace bytes (the caller decodes the text instead)."""
+    cdef bint owed = False
+    return collapse_into(s, size, a, 0, &owed)
+
+
+cdef Py_ssize_t walk_collapse(lxb_dom_node_t *root, uint32_t **out, Py_ssize_t *cap) except -2:
+    """``collapse_utf8`` of what ``walk_text(root, sep=False)`` writes, straight from the text
+    nodes into *out (grown as needed, *cap code points): its length, or -1 when a text node
+    is not strict UTF-8 (the caller then decodes the joined bytes, as an invalid sequence may
+    be completed by the next text node)."""
+    cdef lxb_dom_node_t *node = root.first_child
+    cdef const unsigned char *data
+    cdef size_t size
+    cdef uintptr_t mark
+    cdef Py_ssize_t n = 0
+    cdef bint owed = False
+    while node != NULL:
+        mark = <uintptr_t> node.user
+        if mark and is_element(node):
+            if room(out, cap, n, 2) < 0:
+                return -2
+            if owed:
+                out[0][n] = 32
+                n += 1
+                owed = False
+            out[0][n] = START + <uint32_t> (mark - 1)
+            n += 1
+        if node.local_name == LXB_TAG__TEXT:
+            data = la_text_data(node, &size)
+            if data != NULL and size:
+                if room(out, cap, n, <Py_ssize_t> size + 1) < 0:
+                    return -2
+                n = collapse_into(data, size, out[0], n, &owed)
+                if n < 0:
+                    return -1
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while True:
+            mark = <uintptr_t> node.user
+            if mark and is_element(node):
+                if room(out, cap, n, 2) < 0:
+                    return -2
+                if owed:
+                    out[0][n] = 32
+                    n += 1
+                    owed = False
+                out[0][n] = END + <uint32_t> (mark - 1)
+                n += 1
+            if node.next != NULL:
+                node = node.next
+                break
+            node = node.parent
+            if node == root or node == NULL:
+                node = NULL
+                break
+    return n
+
+
+cdef int room(uint32_t **out, Py_ssize_t *cap, Py_ssize_t n, Py_ssize_t more) except -1:
+    """Grow *out to hold n + more + 1 code points."""
+    cdef Py_ssize_t want = n + more + 1
+    cdef uint32_t *grown
+    if want <= cap[0]:
+        return 0
+    if want < 2 * cap[0]:
+        want = 2 * cap[0]
+    grown = <uint32_t *> realloc(out[0], want * sizeof(uint32_t))
+    if grown == NULL:
+        raise MemoryError()
+    out[0] = grown
+    cap[0] = want
+    return 0
 
 
 cdef Py_ssize_t join_lone_marks(uint32_t *a, Py_ssize_t n) noexcept:
@@ -115,31 +194,35 @@ cdef str text_of(const uint32_t *a, Py_ssize_t n, Py_ssize_t *spaces):
     return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, n)
 
 
-cdef str node_body_text(lxb_dom_node_t *root, list pending, Py_ssize_t *spaces):
+cdef str node_body_text(lxb_dom_node_t *root, list pending, Py_ssize_t size_hint,
+                        Py_ssize_t *spaces):
     """html.py's ``_text`` from the raw marked text to the collapsed buffer: the body text of
     root (spaces: its number of spaces); each link of pending (marked with its index) gets its
-    start and end offsets in it (-1 where a marker is missing)."""
+    start and end offsets in it (-1 where a marker is missing). size_hint: about the text's
+    length (the buffer grows past it when needed)."""
     cdef Buf b
     cdef bytes valid
     cdef Py_ssize_t i, n, w, g, k, pos, code
     cdef uint32_t *a = NULL
     cdef uint32_t c
     cdef Py_ssize_t count = len(pending)
+    cdef Py_ssize_t cap = size_hint + 2 * count + 64
     cdef Pending item
     for item in pending:
         item.start = item.end = -1
     b.data = NULL
     b.size = b.cap = b.pieces = 0
     try:
-        walk_text(root, &b, False)
-        a = <uint32_t *> malloc((b.size + 1) * sizeof(uint32_t))
+        a = <uint32_t *> malloc(cap * sizeof(uint32_t))
         if a == NULL:
             raise MemoryError()
-        # " ".join(raw.split()), straight from the UTF-8 text; text with invalid UTF-8 is
-        # decoded as Python decodes it (replacing bytes) and collapsed from that encoding (its
-        # code points are no more than the raw bytes, so ``a`` holds them)
-        n = collapse_utf8(<const unsigned char *> b.data, b.size, a) if b.size else 0
-        if n < 0:
+        # " ".join(raw.split()), straight from the UTF-8 text nodes
+        n = walk_collapse(root, &a, &cap)
+        if n < 0:  # text with invalid UTF-8: the joined bytes decoded as Python decodes them
+            # (replacing bytes), collapsed from that encoding (its code points are no more
+            # than the raw bytes)
+            walk_text(root, &b, False)
+            room(&a, &cap, 0, b.size)
             valid = PyUnicode_DecodeUTF8(b.data, b.size, "replace").encode("utf-8")
             n = collapse_utf8(<const unsigned char *> PyBytes_AS_STRING(valid), len(valid), a)
         if count == 0:
