@@ -455,6 +455,9 @@ def _hostile() -> list[Capture]:
         + b"<a href=/one>one</a></p></div></section><section><div><p>"
         + b"Equal text, with commas, that scores the same. " * 3
         + b"<a href=/two>two</a></p></div></section></body>",
+        # the first title is an SVG one, with elements and odd spaces in it
+        "<body><svg><title> svg <a href=/st>t</a>\u00a0itle\u3000</title></svg>"
+        "<title>\treal title </title><a href=/x>x</a></body>".encode(),
         b"",
         b"<a href=/only>",
         b"<html><body></body></html>" + b"<a href=/late>late</a>",

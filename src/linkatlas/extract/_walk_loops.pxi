@@ -185,10 +185,22 @@ cdef class LinkElements:
         """The first ``base[href]`` element, or None."""
         return wrap(self.base_node, self.tree) if self.base_node != NULL else None
 
-    @property
-    def title(self):
-        """The first ``title`` element, or None."""
-        return wrap(self.title_node, self.tree) if self.title_node != NULL else None
+    def title_text(self):
+        """``collapse(self.title.text())`` (None without a title), from its text nodes."""
+        cdef uint32_t *a = NULL
+        cdef Py_ssize_t n, cap = 256, spaces
+        if self.title_node == NULL:
+            return None
+        try:
+            a = <uint32_t *> malloc(cap * sizeof(uint32_t))
+            if a == NULL:
+                raise MemoryError()
+            n = walk_collapse(self.title_node, &a, &cap)
+            if n < 0:  # not strict UTF-8: as Python decodes and splits it
+                return " ".join(node_text(self.title_node, False).split())
+            return text_of(a, n, &spaces)
+        finally:
+            free(a)
 
     def elements(self):
         """[(tag, attributes, node)] as html.py's pure path builds them (for the tests)."""

@@ -416,17 +416,19 @@ class _HtmlPage:
         base = doc_url
         root = self.root = tree.root
         elements: _Elements = []
+        title_text: str | None = None
         if walk is not None:
             found = walk.link_elements(tree, root)
-            base_node, title, self.strip = found.base, found.title, found.strip
+            base_node, title_text, self.strip = found.base, found.title_text(), found.strip
         else:
             elements, base_node, title = _link_elements(tree)
+            title_text = collapse(title.text()) if title is not None else None
         if base_node is not None:
             resolved = urls.resolve(base_node.attributes.get("href") or "", doc_url)
             if resolved is not None:
                 base = resolved
-        if title is not None:
-            page.title = cap(collapse(title.text()), TITLE_LIMIT)
+        if title_text is not None:
+            page.title = cap(title_text, TITLE_LIMIT)
         if root is not None:
             if walk is not None:
                 lang = language_tag(walk.html_lang(root))
