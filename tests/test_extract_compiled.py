@@ -458,6 +458,12 @@ def _hostile() -> list[Capture]:
         # the first title is an SVG one, with elements and odd spaces in it
         "<body><svg><title> svg <a href=/st>t</a>\u00a0itle\u3000</title></svg>"
         "<title>\treal title </title><a href=/x>x</a></body>".encode(),
+        # head elements in odd spellings
+        b"<head><meta name=' ROBOTS ' content='nofollow'><meta name=googlebot content=noindex>"
+        b"<meta http-equiv=' Refresh ' content='0;url=/r'><meta name=robots name=x content=y>"
+        b"<link rel='Canonical Stylesheet' href=/c><link rel=' ALTERNATE ' href=/alt>"
+        b"<link rel='preload icon' href=/p><link rel='next' href=/n><link rel=me href=''>"
+        b"</head><a href=/body>b</a>",
         b"",
         b"<a href=/only>",
         b"<html><body></body></html>" + b"<a href=/late>late</a>",

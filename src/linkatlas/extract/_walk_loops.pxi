@@ -300,15 +300,18 @@ cdef class Pending:
 # html.py's _collect loop over the link elements
 
 
+cdef frozenset _link_rels = frozenset()  # the rel words of the link elements html.py keeps
 cdef dict _shared = None  # html._SHARED, the process-wide resolution memo
 cdef Py_ssize_t _shared_href_max = 0
 
 
-def configure_resolution(dict shared, Py_ssize_t href_max):
-    """Bind html.py's process-wide resolution memo and its href length limit."""
-    global _shared, _shared_href_max
+def configure_resolution(dict shared, Py_ssize_t href_max, link_rels):
+    """Bind html.py's process-wide resolution memo, its href length limit and the rel words
+    of the link elements it keeps (canonical, alternate and _LINK_RELS)."""
+    global _shared, _shared_href_max, _link_rels
     _shared = shared
     _shared_href_max = href_max
+    _link_rels = frozenset(link_rels)
 
 
 def shared_key(str origin, str href):
@@ -344,11 +347,17 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
         node = found.nodes[i]
         tag = found.tags[i]
         if tag == EL_META:
-            meta(attributes(node), robots, resolve, items)
+            # only robots, googlebot and refresh metas mean anything to html.py's _meta
+            name = attr_value(node, b"name", 4).strip().lower()
+            if (name == "robots" or name == "googlebot"
+                    or attr_value(node, b"http-equiv", 10).strip().lower() == "refresh"):
+                meta(attributes(node), robots, resolve, items)
             continue
         href = attr_value(node, b"href", 4).strip()  # (attrs.get("href") or "").strip()
         if tag == EL_LINK:
-            link_element(href, attributes(node), resolve, items)
+            # only a rel html.py's _link_element keeps (canonical, alternate, _LINK_RELS)
+            if not _link_rels.isdisjoint(attr_value(node, b"rel", 3).lower().split()):
+                link_element(href, attributes(node), resolve, items)
             continue
         if not href or href.startswith("#"):
             continue

@@ -127,7 +127,8 @@ else:
     _compiled_walk.set_block_tags(_BLOCK_TAGS)
     _compiled_walk.configure_records(Link, tuple(f.name for f in dataclasses.fields(Link)),
                                      urls.host_and_domain, rel_flags, REL_FLAGS_CACHE)
-    _compiled_walk.configure_resolution(_SHARED, _SHARED_HREF_MAX)
+    _compiled_walk.configure_resolution(_SHARED, _SHARED_HREF_MAX,
+                                        {"canonical", "alternate", *_LINK_RELS})
     _compiled_walk.configure_page(LinkKind.A, LinkKind.IMAGE, Placement.UNKNOWN, ANCHOR_LIMIT,
                                   _MAX_MARKED, cap, collapse)
     if _selectolax_lexbor.__file__:  # parse on recycled Lexbor documents (_walk_parse.pxi)
