@@ -29,58 +29,80 @@ cdef inline bint has(const uchar_t *s, Py_ssize_t n, Py_ssize_t i, const char *w
     return True
 
 
-# A trigger is a character and the one before it. TRIG[c] has a bit for each trigger c can
-# end and PREV[p] one for each trigger p can start, so ``TRIG[c] & PREV[p]`` tests them all
-# without a branch on the frequent characters ('-' and '(' are everywhere in markup and
-# script); '<' is counted the same way.
-cdef enum:
-    T_DASHED = 1  # '-' after A M W G b: UA-, GTM-, AW-, G-, pub-
-    T_CLOUD = 2  # '-' after a or l: data-cfemail, email-protection#
-    T_CALL = 4  # '(' after q or m: fbq(, ym(
-    T_COUNTER = 8  # 'C' after a: yaCounter
-    T_HOTJAR = 16  # 'j' after h: hjid
-
-cdef unsigned char TRIG[256]
-cdef unsigned char PREV[256]
-TRIG[45] = T_DASHED | T_CLOUD  # -
-TRIG[40] = T_CALL  # (
-TRIG[67] = T_COUNTER  # C
-TRIG[106] = T_HOTJAR  # j
-for _c in (65, 77, 87, 71, 98):  # A M W G b
-    PREV[_c] |= T_DASHED
-for _c in (97, 108):  # a l
-    PREV[_c] |= T_CLOUD
-for _c in (113, 109):  # q m
-    PREV[_c] |= T_CALL
-PREV[97] |= T_COUNTER  # a
-PREV[104] |= T_HOTJAR  # h
+# Characters that can end a scan's trigger: '<', '-', '(', 'C', 'j'.
+cdef unsigned char TRIGGER[256]
+for _c in (60, 45, 40, 67, 106):  # < - ( C j
+    TRIGGER[_c] = 1
 
 
 cdef void scan_chars(const uchar_t *s, Py_ssize_t n, Py_ssize_t *tags, list dashed,
                      list calls, list counters, list hotjar, bint *cloudflare):
-    cdef Py_ssize_t i, lt = 0
-    cdef uint32_t c, p = 0
-    cdef unsigned char hit
+    cdef Py_ssize_t i
+    cdef uint32_t c, p
     for i in range(n):
         c = s[i]
-        lt += c == 60  # '<'
-        hit = (TRIG[c] if c < 256 else 0) & (PREV[p] if p < 256 else 0)
-        p = c
-        if not hit:
+        if c > 127 or not TRIGGER[c]:
             continue
-        if hit & T_DASHED:
-            dashed.append(i)
-        elif hit & T_CLOUD:
-            if has(s, n, i - 4, "data-cfemail") or has(s, n, i - 5, "email-protection#"):
+        if c == 60:  # '<'
+            tags[0] += 1
+        elif c == 45:  # '-': UA-, GTM-, AW-, G-, pub-; data-cfemail, email-protection#
+            p = at(s, n, i - 1)
+            if p == 65 or p == 77 or p == 87 or p == 71 or p == 98:  # A M W G b
+                dashed.append(i)
+            elif (p == 97 and has(s, n, i - 4, "data-cfemail")) or (
+                    p == 108 and has(s, n, i - 5, "email-protection#")):
                 cloudflare[0] = True
-        elif hit & T_CALL:
-            calls.append(i)
-        elif hit & T_COUNTER:
-            if at(s, n, i - 2) == 121:  # y
+        elif c == 40:  # '(': fbq(, ym(
+            p = at(s, n, i - 1)
+            if p == 113 or p == 109:  # q m
+                calls.append(i)
+        elif c == 67:  # 'C' of yaCounter
+            if at(s, n, i - 1) == 97 and at(s, n, i - 2) == 121:
                 counters.append(i)
-        else:
+        elif at(s, n, i - 1) == 104:  # 'j' of hjid
             hotjar.append(i)
+
+
+cdef void scan_bytes(const unsigned char *s, Py_ssize_t n, Py_ssize_t *tags, list dashed,
+                     list calls, list counters, list hotjar, bint *cloudflare):
+    """scan_chars for a one-byte-a-character text: memchr finds each trigger character (a
+    vectorised search: markup and script are full of '-' and '('), then the characters before
+    it are checked; '<' is counted by a loop the compiler vectorises."""
+    cdef Py_ssize_t i, lt = 0
+    cdef const unsigned char *hit
+    cdef uint32_t p
+    for i in range(n):
+        lt += s[i] == 60
     tags[0] += lt
+    hit = <const unsigned char *> memchr(s, 45, n)  # '-'
+    while hit != NULL:
+        i = hit - s
+        p = at(s, n, i - 1)
+        if p == 65 or p == 77 or p == 87 or p == 71 or p == 98:  # A M W G b
+            dashed.append(i)
+        elif (p == 97 and has(s, n, i - 4, "data-cfemail")) or (
+                p == 108 and has(s, n, i - 5, "email-protection#")):
+            cloudflare[0] = True
+        hit = <const unsigned char *> memchr(hit + 1, 45, n - i - 1)
+    hit = <const unsigned char *> memchr(s, 40, n)  # '(': fbq(, ym(
+    while hit != NULL:
+        i = hit - s
+        p = at(s, n, i - 1)
+        if p == 113 or p == 109:  # q m
+            calls.append(i)
+        hit = <const unsigned char *> memchr(hit + 1, 40, n - i - 1)
+    hit = <const unsigned char *> memchr(s, 67, n)  # 'C' of yaCounter
+    while hit != NULL:
+        i = hit - s
+        if at(s, n, i - 1) == 97 and at(s, n, i - 2) == 121:
+            counters.append(i)
+        hit = <const unsigned char *> memchr(hit + 1, 67, n - i - 1)
+    hit = <const unsigned char *> memchr(s, 106, n)  # 'j' of hjid
+    while hit != NULL:
+        i = hit - s
+        if at(s, n, i - 1) == 104:
+            hotjar.append(i)
+        hit = <const unsigned char *> memchr(hit + 1, 106, n - i - 1)
 
 
 def page_scan(str text):
@@ -92,7 +114,7 @@ def page_scan(str text):
     cdef list dashed = [], calls = [], counters = [], hotjar = []
     cdef bint cloudflare = False
     if kind == 1:
-        scan_chars(<const unsigned char *> data, n, &tags, dashed, calls, counters, hotjar,
+        scan_bytes(<const unsigned char *> data, n, &tags, dashed, calls, counters, hotjar,
                    &cloudflare)
     elif kind == 2:
         scan_chars(<const uint16_t *> data, n, &tags, dashed, calls, counters, hotjar,
