@@ -256,8 +256,8 @@ def test_email_hint_never_hides_an_address() -> None:
         for wide in ("\u0100", "\U0001f600"):  # the same in two- and four-byte strings
             assert walk.email_hint(wide + text + wide), text
     rng = random.Random(7)
-    alphabet = list("@&#;:aAtTdDoO .]})>[({<xyz1-\n") + ["\uff20", "\ufe6b", "\u00e9",
-                                                          "\U0001f600", "\u3000", "64"]
+    alphabet = [*"@&#;:aAtTdDoO .]})>[({<xyz1-\n", "\uff20", "\ufe6b", "\u00e9", "\U0001f600",
+                "\u3000", "64"]
     quiet = 0
     for _ in range(60_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
