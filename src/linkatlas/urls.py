@@ -341,14 +341,7 @@ def _is_ip(name: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 16)
 def registrable_domain(hostname: str) -> str:
-    """The registrable domain of a host; an IP address or a bare public suffix is its own
-    (cached for hosts up to 253 characters: a site's pages and links share a few hosts)."""
-    if len(hostname) <= 253:
-        return _cached_registrable_domain(hostname)
-    return _registrable_domain(hostname)
-
-
-def _registrable_domain(hostname: str) -> str:
+    """The registrable domain of a host; an IP address or a bare public suffix is its own."""
     name = hostname.strip(".").lower()
     if not name.isascii():
         name = _to_ascii(name) or name  # hosts are compared in punycode everywhere
@@ -357,7 +350,6 @@ def _registrable_domain(hostname: str) -> str:
     return _psl().privatesuffix(name) or name
 
 
-_cached_registrable_domain = functools.lru_cache(maxsize=1 << 14)(_registrable_domain)
 _CACHED_URL_MAX = 512  # longer URLs are not cached: the cache's memory stays bounded
 
 
