@@ -202,12 +202,6 @@ cdef class LinkElements:
         finally:
             free(a)
 
-    def elements(self):
-        """[(tag, attributes, node)] as html.py's pure path builds them (for the tests)."""
-        cdef Py_ssize_t i
-        return [(("a", "area", "link", "meta")[self.tags[i]], attributes(self.nodes[i]),
-                 wrap(self.nodes[i], self.tree)) for i in range(self.count)]
-
 
 def link_elements(LexborHTMLParser tree, LexborNode root):
     """The ``LinkElements`` under root (None: none)."""

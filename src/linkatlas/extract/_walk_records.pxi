@@ -1,7 +1,7 @@
 # Included by _walk.pyx (one extension module): Link records built in C.
 #
 # ``Link`` is a slots dataclass; its generated keyword ``__init__`` costs about 1.3 us a record,
-# more than the rest of a link's compiled work. ``new_link`` allocates the object through its
+# more than the rest of a link's compiled work. ``emit`` allocates the object through its
 # type and stores the 23 values straight into the slots, at the offsets the class's own member
 # descriptors give (``PyMemberDef.offset``, the same place ``__init__`` writes to). The record
 # is the same object ``__init__`` would build (no __post_init__, no validation in Link); the
@@ -40,7 +40,7 @@ cdef extern from *:
     Py_ssize_t la_member_offset(PyObject *descr)
     object la_new_record(type cls, const Py_ssize_t *offsets, PyObject **values, Py_ssize_t n)
 
-# The fields of model.Link in the order new_link takes them; configure_records checks that the
+# The fields of model.Link in the order emit fills them; configure_records checks that the
 # class has exactly these (a model change fails at import, not with half-filled records).
 LINK_FIELDS = (
     "source_url", "target_url", "source_host", "source_domain", "target_host", "target_domain",
@@ -101,14 +101,6 @@ cdef object _true_object = True  # (a C cast of the literal True would give 1)
 cdef object _false_object = False
 cdef PyObject *_TRUE = <PyObject *> _true_object
 cdef PyObject *_FALSE = <PyObject *> _false_object
-
-
-cdef object new_link(list values):
-    cdef PyObject *ptrs[N_LINK_FIELDS]
-    cdef Py_ssize_t i
-    for i in range(N_LINK_FIELDS):
-        ptrs[i] = <PyObject *> values[i]
-    return la_new_record(_link_type, _link_offsets, ptrs, N_LINK_FIELDS)
 
 
 cpdef emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
