@@ -509,6 +509,7 @@ cpdef merge_clones(list pending, str buffer, str source):
     else:
         return dropped
     dom_count = {}
+    in_source = {}  # href -> (occurrences found in the source, where to go on, all found)
     for item in pending:
         href = attr_value((<Pending> item).ptr, b"href", 4)  # item.attrs.get("href") or ""
         dom_count[href] = dom_count.get(href, 0) + 1
@@ -523,18 +524,23 @@ cpdef merge_clones(list pending, str buffer, str source):
                 break
             j += 1
         if j - i > 1 and href:
-            # source.count(href), but only up to the count that rules a merge out: on long
-            # pages the count scanned the whole source for every group of clones
+            # source.count(href), but only up to the count that rules a merge out, and
+            # resumed where the last group with this href stopped (the count only falls)
             total = dom_count[href]
-            found = 0
-            at = 0
-            while found < total:
+            state = in_source.get(href)
+            if state is None:
+                found, at, exhausted = 0, 0, False
+            else:
+                found, at, exhausted = state
+            while found < total and not exhausted:
                 at = source.find(href, at)
                 if at < 0:
+                    exhausted = True
                     break
                 found += 1
                 at += len(href)
-            excess = total - found
+            in_source[href] = (found, at, exhausted)
+            excess = total - min(found, total)
             if 0 < excess < total:
                 last = pending[min(j - 1, i + excess)]
                 first.end = last.end
