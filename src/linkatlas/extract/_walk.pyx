@@ -440,13 +440,10 @@ cdef inline void stats_piece(Stats *st, const Piece *p) noexcept:
 cdef const Piece *text_piece(lxb_dom_node_t *node, const unsigned char *data, size_t n,
                              Pieces *cache, Piece *scratch) noexcept:
     """The piece of a text node: from the cache (found through ``node.user``, the index + 1),
-    else computed and kept there (in scratch when there is no cache or no memory)."""
+    else computed and kept there (in scratch when the cache cannot grow)."""
     cdef Py_ssize_t at = <Py_ssize_t> <uintptr_t> node.user - 1
     cdef Py_ssize_t cap
     cdef Piece *grown
-    if cache == NULL:
-        piece_of(scratch, data, n)
-        return scratch
     if 0 <= at < cache.count and cache.items[at].node == node:
         return &cache.items[at]
     if cache.count == cache.cap:
@@ -534,7 +531,7 @@ cdef void stats_str(Stats *st, str text) noexcept:
 cdef int node_stats(lxb_dom_node_t *node, bint sep, bint collapse_links, Stats *st,
                     Pieces *cache) except -1:
     """The Stats of ``node_text(node, sep)``: streamed from the text nodes' pieces (kept in
-    cache when it is not NULL), or read from the decoded text when a text node is not valid
+    cache), or read from the decoded text when a text node is not valid
     UTF-8 (decoding replaces bytes then)."""
     stats_init(st, collapse_links)
     if walk_stats(node, st, sep, cache) < 0:

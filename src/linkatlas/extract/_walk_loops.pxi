@@ -383,9 +383,9 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
         items.append(item)
 
 
-cdef bint same_name(const unsigned char *a, size_t a_len, const unsigned char *b,
+cdef bint same_text(const unsigned char *a, size_t a_len, const unsigned char *b,
                     size_t b_len):
-    """Whether two attribute names (or values) decode to the same str (invalid UTF-8 is
+    """Whether two attribute names or values decode to the same str (invalid UTF-8 is
     replaced, so different bytes may)."""
     cdef size_t k
     if a_len == b_len and (a_len == 0 or memcmp(a, b, a_len) == 0):
@@ -412,7 +412,7 @@ cdef const lxb_dom_attr_t *last_named(lxb_dom_node_t *node, const unsigned char 
     cdef size_t key_len
     while attr != NULL:
         key = la_attr_name(attr, &key_len)
-        if same_name(key, key_len, name, name_len):
+        if same_text(key, key_len, name, name_len):
             found = attr
         attr = la_next_attr(attr)
     return found
@@ -435,7 +435,7 @@ cdef Py_ssize_t distinct_names(lxb_dom_node_t *node, Py_ssize_t limit):
         later = la_next_attr(attr)
         while later != NULL:  # counted at its last occurrence only
             other = la_attr_name(later, &other_len)
-            if same_name(key, key_len, other, other_len):
+            if same_text(key, key_len, other, other_len):
                 break
             later = la_next_attr(later)
         if later == NULL:
@@ -472,7 +472,7 @@ cdef bint same_attrs(Pending a, Pending b):
             other_value = la_attr_value(other, &other_len)
             if (value == NULL) != (other_value == NULL):
                 return False  # None and a str
-            if value != NULL and not same_name(value, value_len, other_value, other_len):
+            if value != NULL and not same_text(value, value_len, other_value, other_len):
                 return False
         attr = la_next_attr(attr)
     return True

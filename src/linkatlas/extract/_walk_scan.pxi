@@ -153,39 +153,16 @@ cdef void scan_bytes(const unsigned char *s, Py_ssize_t n, Py_ssize_t *tags, lis
     it are checked; '<' is counted by a loop the compiler vectorises."""
     cdef Py_ssize_t i, lt = 0
     cdef const unsigned char *hit
-    cdef uint32_t p
+    cdef int c
     for i in range(n):
         lt += s[i] == 60
     tags[0] += lt
-    hit = <const unsigned char *> memchr(s, 45, n)  # '-'
-    while hit != NULL:
-        i = hit - s
-        p = at(s, n, i - 1)
-        if p == 65 or p == 77 or p == 87 or p == 71 or p == 98:  # A M W G b
-            dashed.append(i)
-        elif (p == 97 and has(s, n, i - 4, "data-cfemail")) or (
-                p == 108 and has(s, n, i - 5, "email-protection#")):
-            cloudflare[0] = True
-        hit = <const unsigned char *> memchr(hit + 1, 45, n - i - 1)
-    hit = <const unsigned char *> memchr(s, 40, n)  # '(': fbq(, ym(
-    while hit != NULL:
-        i = hit - s
-        p = at(s, n, i - 1)
-        if p == 113 or p == 109:  # q m
-            calls.append(i)
-        hit = <const unsigned char *> memchr(hit + 1, 40, n - i - 1)
-    hit = <const unsigned char *> memchr(s, 67, n)  # 'C' of yaCounter
-    while hit != NULL:
-        i = hit - s
-        if at(s, n, i - 1) == 97 and at(s, n, i - 2) == 121:
-            counters.append(i)
-        hit = <const unsigned char *> memchr(hit + 1, 67, n - i - 1)
-    hit = <const unsigned char *> memchr(s, 106, n)  # 'j' of hjid
-    while hit != NULL:
-        i = hit - s
-        if at(s, n, i - 1) == 104:
-            hotjar.append(i)
-        hit = <const unsigned char *> memchr(hit + 1, 106, n - i - 1)
+    for c in (45, 40, 67, 106):  # - ( C j, in turn: each list stays in document order
+        hit = <const unsigned char *> memchr(s, c, n)
+        while hit != NULL:
+            i = hit - s
+            on_trigger(s, n, i, c, dashed, calls, counters, hotjar, cloudflare)
+            hit = <const unsigned char *> memchr(hit + 1, c, n - i - 1)
 
 
 def page_scan(str text):

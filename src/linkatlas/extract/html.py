@@ -346,7 +346,6 @@ class _HtmlPage:
         self.marks: Any = None  # the compiled walk's link marks while it runs
         self.strip: list[int] = []  # the compiled walk's strip candidates (addresses)
         self.root: LexborNode | None = None  # the document element, read once
-        self.spaces = -1  # spaces in the body text, when the compiled walk counted them
         self.emails: set[str] = set()
         self.text = ""  # the visible body text, for Extracted.text
 
@@ -385,6 +384,7 @@ class _HtmlPage:
         else:
             tree = self.tree = LexborHTMLParser(
                 spaced if spaced is not None else _BLOCK_TAG.sub(" <", text))
+        spaces = -1  # spaces in the body text, when the compiled walk counted them
         if walk is None:
             items = self._collect(tree, None)
             buffer = self._text(tree, items)
@@ -392,13 +392,14 @@ class _HtmlPage:
             self._emit(items, buffer)
         else:  # _text, _anchors, _place and _emit in one compiled call
             items = self._collect(tree, walk)
-            buffer, self.spaces, internal, count = walk.page_body(
+            buffer, spaces, internal, count = walk.page_body(
                 self, tree, self.root, items, self.strip, text, self.context_chars,
                 self.builder.make, self.builder)
             self.page.internal_links += internal
             self.page.external_links += count - internal
         # the buffer holds single spaces only, so spaces count the words
-        spaces = self.spaces if self.spaces >= 0 else buffer.count(" ")
+        if spaces < 0:
+            spaces = buffer.count(" ")
         words = spaces + 1 - (buffer[-1:] == " ")
         self.page.word_count = words if buffer and not buffer.isspace() else 0
         if walk is None or walk.email_hint(buffer):  # most pages have no address form
