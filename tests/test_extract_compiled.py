@@ -161,6 +161,52 @@ def test_page_scan_finds_what_the_reference_scans_find() -> None:
     assert found > 300  # the pieces do make IDs
 
 
+def test_prepare_utf8_is_the_decoded_page_scan() -> None:
+    """The UTF-8 path never decodes the page: its scan of the bytes, its tracking IDs (read in
+    windows of the text), its character count and its bytes to parse equal what the decoded
+    text gives; anything the decoder would replace, U+FFFD and the marker planes refuse it."""
+    walk = html._compiled_walk
+    assert walk is not None
+    from linkatlas.extract import text as _text
+
+    pieces = ["UA-", "GTM-", "AW-", "G-", "pub-", "ca-", "fbq(", "ym(", "yaCounter", "hjid",
+              "'init', ", "init", ":", " ", "'", '"', "=", "-", "(", "<", "<p>", "</div>",
+              "<br/>", "1234567", "0123456789012", "A1B2C3D4E5", "x", "_", "\u0660", "\u00e9",
+              "\u00a0", "\u3000" * 40, " " * 300, "\t\n" * 50, "\u4e00" * 90, "\U0001f600",
+              "data-cfemail=", "email-protection#", "G", "1234567-12", "\u2028", "\x1c"]
+    rnd = random.Random(12)
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 16)))
+        body = text.encode("utf-8")
+        skip = 3 if rnd.random() < 0.1 else 0
+        ready = walk.prepare_utf8(b"\xef\xbb\xbf" + body if skip else body, skip, 1 << 30)
+        assert ready is not None, repr(text)
+        spaced, size, starts, cloudflare = ready
+        assert size == len(text) and spaced == walk.spaced_utf8(text), repr(text)
+        ids = _text.tracking_ids(text)
+        assert _text.tracking_ids_utf8(body, starts) == ids, repr(text)
+        found += bool(ids)
+        if not cloudflare:
+            assert _text.cloudflare_emails(text) == set(), repr(text)
+    assert found > 300
+    assert walk.prepare_utf8(b"<p>" * 10, 0, 9) is None  # more tags than the limit
+    alphabet = [b"a", b"<", b"\x80", b"\xbf", b"\xc2", b"\xdf", b"\xe0", b"\xa0", b"\xed",
+                b"\x9f", b"\xef", b"\xbd", b"\xf0", b"\x90", b"\xf3", b"\xb0", b"\xf4",
+                b"\x8f", b"\xf5", b"\xc0", b"\xe2\x82\xac", b"\xef\xbf\xbd", "\U000f0001".encode()]
+    for _ in range(30_000):
+        raw = b"".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        raw = raw * rnd.choice((1, 1, 5))  # past the eight-byte steps
+        try:
+            decoded: str | None = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            decoded = None
+        plain = decoded is not None and "\ufffd" not in decoded and not any(
+            c >= "\U000f0000" for c in decoded)
+        assert walk.utf8_plain(raw) == (len(decoded) if plain and decoded is not None else -1)
+        assert (walk.prepare_utf8(raw, 0, 1 << 30) is None) == (not plain), raw
+
+
 def test_readability_pages_identical(tmp_path: Path) -> None:
     archive = fixture_path("placement/readability-test-pages/test-pages.tar.xz")
     with tarfile.open(archive) as tar:

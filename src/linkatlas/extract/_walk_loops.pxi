@@ -492,8 +492,11 @@ cdef bint spaces_between(str buffer, int kind, void *data, Py_ssize_t size, Py_s
     return True
 
 
-cpdef merge_clones(list pending, str buffer, str source):
-    """html.py's ``_merge_clones``, compiled (see there): the ids of the clones dropped."""
+cpdef merge_clones(list pending, str buffer, source):
+    """html.py's ``_merge_clones``, compiled (see there): the ids of the clones dropped.
+    ``source`` is the page's text, or its strict UTF-8 encoding (the same counts: a character
+    sequence occurs in a text where its encoding occurs in the text's)."""
+    cdef bint utf8 = type(source) is bytes
     cdef set dropped = set()
     cdef Py_ssize_t i, j, k, count = len(pending), excess
     cdef int kind = PyUnicode_KIND(buffer)
@@ -532,13 +535,14 @@ cpdef merge_clones(list pending, str buffer, str source):
                 found, at, exhausted = 0, 0, False
             else:
                 found, at, exhausted = state
+            needle = (<str> href).encode("utf-8", "surrogatepass") if utf8 else href
             while found < total and not exhausted:
-                at = source.find(href, at)
+                at = source.find(needle, at)
                 if at < 0:
                     exhausted = True
                     break
                 found += 1
-                at += len(href)
+                at += len(needle)
             in_source[href] = (found, at, exhausted)
             excess = total - min(found, total)
             if 0 < excess < total:

@@ -22,12 +22,13 @@ def configure_page(kind_a, kind_image, unknown, Py_ssize_t anchor_limit,
 
 
 def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list strip,
-              str source, Py_ssize_t n, make, builder):
+              source, Py_ssize_t size, Py_ssize_t n, make, builder):
     """html.py's ``_HtmlPage`` steps after ``_collect`` on the compiled path: strip the
     script/style/noscript/template elements, mark the links, read the body text and each
     link's offsets, merge clones, take the anchors, place the links and build the records
     (``page`` is the ``_HtmlPage``: its ``marks`` is set while the marks live and its
-    ``_anchor`` is the fallback for anchors the offsets cannot give). Returns (buffer, spaces
+    ``_anchor`` is the fallback for anchors the offsets cannot give; ``source`` is the page's
+    text or its UTF-8 encoding, ``size`` the text's length in characters). Returns (buffer, spaces
     in it or -1, internal links, body links)."""
     cdef list pending = [item for item in items if type(item) is Pending]
     cdef Marks marks
@@ -44,7 +45,7 @@ def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list str
             body = root.node
         if body != NULL:
             spaces = 0
-            buffer = node_body_text(body, pending, PyUnicode_GET_LENGTH(source), &spaces)
+            buffer = node_body_text(body, pending, size, &spaces)
         dropped = merge_clones(pending, buffer, source)
         if dropped:
             items[:] = [it for it in items if type(it) is not Pending or id(it) not in dropped]
@@ -53,7 +54,7 @@ def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list str
                 page._anchor)
         if root is not None:
             marks.main_ids(root)
-        marks.place(pending, 4 * PyUnicode_GET_LENGTH(source) + 10_000)
+        marks.place(pending, 4 * size + 10_000)
     finally:
         marks.release()
         page.marks = None

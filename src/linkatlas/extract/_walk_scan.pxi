@@ -35,26 +35,36 @@ for _c in (60, 45, 40, 67, 106):  # < - ( C j
     TRIGGER[_c] = 1
 
 
-cdef inline void on_trigger(const uchar_t *s, Py_ssize_t n, Py_ssize_t i, uint32_t c,
+cdef inline bint id_start(uint32_t c) noexcept:
+    """[A-Z0-9]: what _DASHED needs right after its dash."""
+    return 48 <= c <= 57 or 65 <= c <= 90
+
+
+cdef void on_trigger(const uchar_t *s, Py_ssize_t n, Py_ssize_t i, uint32_t c,
                             list dashed, list calls, list counters, list hotjar,
                             bint *cloudflare):
-    """What a trigger character other than '<' at s[i] starts, by the characters before it."""
+    """What a trigger character other than '<' at s[i] starts, by the characters around it: the
+    literals each pattern needs there (a place is kept when they are all present; the regexes
+    decide the rest). Only ASCII is compared, so UTF-8 bytes scan as the text would."""
     cdef uint32_t p
-    if c == 45:  # '-': UA-, GTM-, AW-, G-, pub-; data-cfemail, email-protection#
+    if c == 45:  # '-': UA-, GTM-, AW-, G-, pub- and [A-Z0-9]; data-cfemail, email-protection#
         p = at(s, n, i - 1)
-        if p == 65 or p == 77 or p == 87 or p == 71 or p == 98:  # A M W G b
+        if id_start(at(s, n, i + 1)) and (
+                p == 71 or (p == 65 and at(s, n, i - 2) == 85)  # G- UA-
+                or (p == 87 and at(s, n, i - 2) == 65)  # AW-
+                or (p == 77 and has(s, n, i - 3, "GTM")) or (p == 98 and has(s, n, i - 3, "pub"))):
             dashed.append(i)
         elif (p == 97 and has(s, n, i - 4, "data-cfemail")) or (
                 p == 108 and has(s, n, i - 5, "email-protection#")):
             cloudflare[0] = True
     elif c == 40:  # '(': fbq(, ym(
         p = at(s, n, i - 1)
-        if p == 113 or p == 109:  # q m
+        if (p == 113 and has(s, n, i - 3, "fbq")) or (p == 109 and at(s, n, i - 2) == 121):
             calls.append(i)
     elif c == 67:  # 'C' of yaCounter
-        if at(s, n, i - 1) == 97 and at(s, n, i - 2) == 121:
+        if at(s, n, i - 1) == 97 and at(s, n, i - 2) == 121 and has(s, n, i + 1, "ounter"):
             counters.append(i)
-    elif at(s, n, i - 1) == 104:  # 'j' of hjid
+    elif at(s, n, i - 1) == 104 and has(s, n, i + 1, "id"):  # 'j' of hjid
         hotjar.append(i)
 
 
@@ -82,7 +92,12 @@ cdef extern from *:
        ('-' after A M W G b, "a-c", "l-p", '(' after q m, 'C' after a, 'j' after h); SSE2
        compares where the compiler has them. */
     #define LA_EQ(x, c) _mm_cmpeq_epi16((x), _mm_set1_epi16(c))
-    static unsigned la_block16(const uint16_t *s, unsigned *lt) {
+    #if defined(__GNUC__)
+    #define LA_HOT static inline __attribute__((always_inline))
+    #else
+    #define LA_HOT static inline
+    #endif
+    LA_HOT unsigned la_block16(const uint16_t *s, unsigned *lt) {
     #if defined(__SSE2__)
         __m128i v = _mm_loadu_si128((const __m128i *) s);
         __m128i p = _mm_loadu_si128((const __m128i *) (s - 1));
@@ -183,6 +198,164 @@ def page_scan(str text):
         scan_chars(<const uint32_t *> data, n, &tags, dashed, calls, counters, hotjar,
                    &cloudflare)
     return tags, (dashed, calls, counters, hotjar), cloudflare
+
+
+
+cdef extern from *:
+    """
+    /* The characters of s[0:n] when it is strict UTF-8 (nothing Python's decoder would
+       replace) holding no U+FFFD and nothing in planes 15 and 16 (html.py's marker range),
+       else -1. Eight ASCII bytes at a time. */
+    static Py_ssize_t la_utf8_plain(const unsigned char *s, Py_ssize_t n) {
+        Py_ssize_t i = 0, tails = 0;
+        uint64_t word;
+        unsigned char b, b1, b2;
+        while (i < n) {
+            if (i + 8 <= n) {
+                memcpy(&word, s + i, 8);
+                if (!(word & 0x8080808080808080ULL)) { i += 8; continue; }
+            }
+            b = s[i];
+            if (b < 0x80) { i++; continue; }
+            if (b >= 0xC2 && b <= 0xDF) {
+                if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80) return -1;
+                i += 2; tails += 1;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                if (i + 2 >= n) return -1;
+                b1 = s[i + 1]; b2 = s[i + 2];
+                if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) return -1;
+                if ((b == 0xE0 && b1 < 0xA0) || (b == 0xED && b1 > 0x9F)) return -1;
+                if (b == 0xEF && b1 == 0xBF && b2 == 0xBD) return -1;  /* U+FFFD */
+                i += 3; tails += 2;
+            } else if (b >= 0xF0 && b <= 0xF3) {
+                if (i + 3 >= n) return -1;
+                b1 = s[i + 1];
+                if ((b1 & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80
+                        || (s[i + 3] & 0xC0) != 0x80) return -1;
+                if ((b == 0xF0 && b1 < 0x90) || (b == 0xF3 && b1 >= 0xB0)) return -1;
+                i += 4; tails += 3;
+            } else {
+                return -1;  /* a stray tail byte, C0 C1, F4 (U+100000 up) or F5-FF */
+            }
+        }
+        return n - tails;
+    }
+    """
+    Py_ssize_t la_utf8_plain(const unsigned char *s, Py_ssize_t n) noexcept
+
+
+def utf8_plain(bytes body):
+    """The number of characters of ``body`` when it is strict UTF-8 without U+FFFD or
+    characters in planes 15-16, else -1 (exposed for the tests)."""
+    return la_utf8_plain(<const unsigned char *> PyBytes_AS_STRING(body), len(body))
+
+
+def prepare_utf8(bytes body, Py_ssize_t skip, Py_ssize_t tag_limit):
+    """html.py's page-level work on a UTF-8 body without decoding it, when ``body[skip:]`` (the
+    body after its BOM) is strict UTF-8 with no U+FFFD and no character of planes 15-16 (the
+    text would need no replacement and no marker escaping) and has at most ``tag_limit`` '<':
+    (the bytes to parse (``spaced_utf8`` of the text), the text's length in characters, the
+    page scan's places as byte offsets (for ``text.tracking_ids_utf8``), the Cloudflare flag).
+    None otherwise: html.py then decodes the body."""
+    cdef const unsigned char *s = <const unsigned char *> PyBytes_AS_STRING(body) + skip
+    cdef Py_ssize_t n = len(body) - skip, chars, tags = 0
+    cdef list dashed = [], calls = [], counters = [], hotjar = []
+    cdef bint cloudflare = False
+    if skip < 0 or n < 0:
+        raise ValueError("skip out of range")
+    cdef Offsets blocks = Offsets(NULL, 0, 0)
+    chars = la_utf8_plain(s, n)
+    if chars < 0:
+        return None
+    try:
+        scan_utf8(s, n, &tags, dashed, calls, counters, hotjar, &cloudflare, &blocks)
+        if tags > tag_limit:
+            return None
+        return (spaced_at(body, skip, &blocks), chars, (dashed, calls, counters, hotjar),
+                cloudflare)
+    finally:
+        free(blocks.data)
+
+
+cdef extern from *:
+    """
+    /* Sixteen bytes at s (s[-1] and s[16] readable): the '<' among them as a bit mask in *lt,
+       and the bytes that can start a pattern by themselves and the bytes around them, as
+       la_block16 tests two-byte characters. */
+    #define LA_EQ8(x, c) _mm_cmpeq_epi8((x), _mm_set1_epi8((char) (c)))
+    LA_HOT unsigned la_block8(const unsigned char *s, unsigned *lt) {
+    #if defined(__SSE2__)
+        __m128i v = _mm_loadu_si128((const __m128i *) s);
+        __m128i p = _mm_loadu_si128((const __m128i *) (s - 1));
+        __m128i x = _mm_loadu_si128((const __m128i *) (s + 1));
+        __m128i dash = _mm_and_si128(LA_EQ8(v, 45), _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(LA_EQ8(p, 65), LA_EQ8(p, 77)),
+                         _mm_or_si128(LA_EQ8(p, 87), LA_EQ8(p, 71))),
+            _mm_or_si128(LA_EQ8(p, 98), _mm_or_si128(  /* a-c(femail), l-p(rotection) */
+                _mm_and_si128(LA_EQ8(p, 97), LA_EQ8(x, 99)),
+                _mm_and_si128(LA_EQ8(p, 108), LA_EQ8(x, 112))))));
+        __m128i call = _mm_and_si128(LA_EQ8(v, 40),
+                                     _mm_or_si128(LA_EQ8(p, 113), LA_EQ8(p, 109)));
+        __m128i rest = _mm_or_si128(_mm_and_si128(LA_EQ8(v, 67), LA_EQ8(p, 97)),
+                                    _mm_and_si128(LA_EQ8(v, 106), LA_EQ8(p, 104)));
+        *lt = (unsigned) _mm_movemask_epi8(LA_EQ8(v, 60));
+        return (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(dash, call), rest));
+    #else
+        unsigned bits = 0, lts = 0, k;
+        for (k = 0; k < 16; k++) {
+            unsigned char c = s[k];
+            lts |= (unsigned) (c == 60) << k;
+            if (c == 45 || c == 40 || c == 67 || c == 106) bits |= 1u << k;
+        }
+        *lt = lts;
+        return bits;
+    #endif
+    }
+    """
+    unsigned la_block8(const unsigned char *s, unsigned *lt) noexcept
+
+
+cdef inline int scan_byte(const unsigned char *s, Py_ssize_t n, Py_ssize_t i,
+                          Py_ssize_t *tags, list dashed, list calls, list counters,
+                          list hotjar, bint *cloudflare, Offsets *blocks) except -1:
+    cdef unsigned char c = s[i]
+    if c == 60:
+        tags[0] += 1
+        if block_tag_bytes(s, n, i):
+            offsets_add(blocks, i)
+    elif c == 45 or c == 40 or c == 67 or c == 106:
+        on_trigger(s, n, i, c, dashed, calls, counters, hotjar, cloudflare)
+    return 0
+
+
+cdef int scan_utf8(const unsigned char *s, Py_ssize_t n, Py_ssize_t *tags, list dashed,
+                   list calls, list counters, list hotjar, bint *cloudflare,
+                   Offsets *blocks) except -1:
+    """scan_bytes and spaced_from's search for block tags in one pass over UTF-8 bytes,
+    sixteen at a time: each '<' counted (and its offset kept in blocks when a block tag
+    follows it), each trigger handed to on_trigger (places are byte offsets)."""
+    cdef Py_ssize_t i = 0, k
+    cdef unsigned bits, lt
+    if n:  # the first byte alone: a block reads the byte before it
+        scan_byte(s, n, 0, tags, dashed, calls, counters, hotjar, cloudflare, blocks)
+        i = 1
+    while i + 17 <= n:
+        bits = la_block8(s + i, &lt)
+        while lt:
+            k = __builtin_ctz(lt)
+            lt &= lt - 1
+            tags[0] += 1
+            if block_tag_bytes(s, n, i + k):
+                offsets_add(blocks, i + k)
+        while bits:
+            k = __builtin_ctz(bits)
+            bits &= bits - 1
+            on_trigger(s, n, i + k, s[i + k], dashed, calls, counters, hotjar, cloudflare)
+        i += 16
+    while i < n:
+        scan_byte(s, n, i, tags, dashed, calls, counters, hotjar, cloudflare, blocks)
+        i += 1
+    return 0
 
 
 # ---------------------------------------------------------------------------------------------

@@ -285,18 +285,31 @@ cdef extern from *:
         "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table", "h1", "h2",
         "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "nav", "aside", "main",
         "blockquote", "pre", "figure", "figcaption", "form", "address", "option", "br", NULL};
-    static size_t la_block_lens[64];
-    static int la_block_count = -1;
+    /* The names of each length and first letter: la_block_slot[n][c] packs the first index in
+       la_block_by_slot (low byte) and how many there are (high byte); built on first use. */
+    static unsigned short la_block_slot[12][26];
+    static unsigned char la_block_by_slot[64];
+    static int la_block_ready = 0;
+    static void la_block_init(void) {
+        int n, c, i, k = 0;
+        for (n = 1; n < 12; n++)
+            for (c = 0; c < 26; c++) {
+                int first = k;
+                for (i = 0; la_block_tags[i] != NULL; i++)
+                    if (strlen(la_block_tags[i]) == (size_t) n && la_block_tags[i][0] == 'a' + c)
+                        la_block_by_slot[k++] = (unsigned char) i;
+                la_block_slot[n][c] = (unsigned short) (first | ((k - first) << 8));
+            }
+        la_block_ready = 1;
+    }
     static int la_is_block_tag(const char *word, size_t n) {
-        int i;
-        if (la_block_count < 0) {  /* the names' lengths, once */
-            for (i = 0; la_block_tags[i] != NULL; i++) la_block_lens[i] = strlen(la_block_tags[i]);
-            la_block_count = i;
-        }
-        for (i = 0; i < la_block_count; i++) {
-            if (la_block_lens[i] == n && la_block_tags[i][0] == word[0]
-                    && memcmp(la_block_tags[i], word, n) == 0) return 1;
-        }
+        unsigned short slot;
+        int i, end;
+        if (!la_block_ready) la_block_init();
+        if (n == 0 || n >= 12 || word[0] < 'a' || word[0] > 'z') return 0;
+        slot = la_block_slot[n][word[0] - 'a'];
+        for (i = slot & 0xFF, end = i + (slot >> 8); i < end; i++)
+            if (memcmp(la_block_tags[la_block_by_slot[i]], word, n) == 0) return 1;
         return 0;
     }
     static const char *la_block_tag(int i) { return la_block_tags[i]; }
@@ -385,13 +398,34 @@ def spaced_utf8(str text, bytes exact=None):
             raw = text.encode("utf-8")
         except UnicodeEncodeError:
             return None
-    cdef const unsigned char *src = <const unsigned char *> PyBytes_AS_STRING(raw)
-    cdef Py_ssize_t n = len(raw), i = 0, prev, at, count = 0, k
-    cdef const unsigned char *found
-    cdef Py_ssize_t *where = NULL  # the offsets of the block tags' '<'
-    cdef Py_ssize_t cap = 0
+    return spaced_from(raw, 0)
+
+
+cdef struct Offsets:  # a growable array of byte offsets
+    Py_ssize_t *data
+    Py_ssize_t count
+    Py_ssize_t cap
+
+
+cdef int offsets_add(Offsets *o, Py_ssize_t at) except -1:
     cdef Py_ssize_t *grown
-    cdef char *dst
+    if o.count == o.cap:
+        grown = <Py_ssize_t *> realloc(o.data, (o.cap * 2 + 64) * sizeof(Py_ssize_t))
+        if grown == NULL:
+            raise MemoryError()
+        o.data = grown
+        o.cap = o.cap * 2 + 64
+    o.data[o.count] = at
+    o.count += 1
+    return 0
+
+
+cdef bytes spaced_from(bytes raw, Py_ssize_t skip):
+    """``spaced_utf8`` of the text whose strict UTF-8 encoding is ``raw[skip:]``."""
+    cdef const unsigned char *src = <const unsigned char *> PyBytes_AS_STRING(raw) + skip
+    cdef Py_ssize_t n = len(raw) - skip, i = 0
+    cdef const unsigned char *found
+    cdef Offsets blocks = Offsets(NULL, 0, 0)  # the offsets of the block tags' '<'
     try:
         while i < n:
             found = <const unsigned char *> memchr(src + i, 60, n - i)
@@ -399,31 +433,31 @@ def spaced_utf8(str text, bytes exact=None):
                 break
             i = found - src
             if block_tag_bytes(src, n, i):
-                if count == cap:
-                    cap = cap * 2 + 64
-                    grown = <Py_ssize_t *> realloc(where, cap * sizeof(Py_ssize_t))
-                    if grown == NULL:
-                        raise MemoryError()
-                    where = grown
-                where[count] = i
-                count += 1
+                offsets_add(&blocks, i)
             i += 1
-        if count == 0:
-            return raw
-        out = PyBytes_FromStringAndSize(NULL, n + count)
-        dst = PyBytes_AS_STRING(out)
-        prev = 0
-        for k in range(count):
-            at = where[k]
-            memcpy(dst, src + prev, at - prev)
-            dst += at - prev
-            dst[0] = 32
-            dst += 1
-            prev = at
-        memcpy(dst, src + prev, n - prev)
-        return out
+        return spaced_at(raw, skip, &blocks)
     finally:
-        free(where)
+        free(blocks.data)
+
+
+cdef bytes spaced_at(bytes raw, Py_ssize_t skip, const Offsets *blocks):
+    """``raw[skip:]`` with a space inserted before each of the offsets (ascending)."""
+    cdef const unsigned char *src = <const unsigned char *> PyBytes_AS_STRING(raw) + skip
+    cdef Py_ssize_t n = len(raw) - skip, prev = 0, at, k
+    cdef char *dst
+    if blocks.count == 0:
+        return raw if skip == 0 else raw[skip:]
+    out = PyBytes_FromStringAndSize(NULL, n + blocks.count)
+    dst = PyBytes_AS_STRING(out)
+    for k in range(blocks.count):
+        at = blocks.data[k]
+        memcpy(dst, src + prev, at - prev)
+        dst += at - prev
+        dst[0] = 32
+        dst += 1
+        prev = at
+    memcpy(dst, src + prev, n - prev)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

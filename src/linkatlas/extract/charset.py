@@ -338,6 +338,11 @@ def sniff(body: bytes, content_type: str | None, default: str = "utf-8") -> tupl
 def decode(body: bytes, content_type: str | None) -> tuple[str, str]:
     """The text of an HTML body and the encoding used (BOM, header, meta, UTF-8); never raises."""
     name, skip = sniff(body, content_type)
+    return decode_as(body, name, skip)
+
+
+def decode_as(body: bytes, name: str, skip: int) -> tuple[str, str]:
+    """``decode`` given what ``sniff`` said: the encoding's name and the BOM bytes to skip."""
     codec = python_codec(name)
     if not codec:
         return ("\ufffd" if body else ""), name

@@ -22,7 +22,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from linkatlas import urls
 from linkatlas.extract import placement as _placement
-from linkatlas.extract.charset import decode, python_codec
+from linkatlas.extract.charset import decode_as, python_codec, sniff
 from linkatlas.extract.common import REL_FLAGS_CACHE, LinkMaker, rel_flags
 from linkatlas.extract.headers import HeaderInfo, header_info, page_nofollow_from_meta
 from linkatlas.extract.markers import LEADING_MARKS as _LEADING_MARKS
@@ -40,6 +40,7 @@ from linkatlas.extract.text import (
     mailto_address,
     tracking_ids,
     tracking_ids_at,
+    tracking_ids_utf8,
 )
 from linkatlas.model import Capture, Extracted, Link, LinkKind, Page, Placement
 
@@ -350,15 +351,65 @@ class _HtmlPage:
         self.text = ""  # the visible body text, for Extracted.text
 
     def run(self) -> None:
+        walk = compiled_walk()
+        source, size, spaced = self._source(walk)
+        if walk is not None and spaced is not None:  # on a recycled document
+            tree = self.tree = walk.parse(spaced)
+        else:
+            tree = self.tree = LexborHTMLParser(
+                spaced if spaced is not None else _BLOCK_TAG.sub(" <", self.source))
+        spaces = -1  # spaces in the body text, when the compiled walk counted them
+        if walk is None:
+            items = self._collect(tree, None)
+            buffer = self._text(tree, items)
+            self._place(items, size)
+            self._emit(items, buffer)
+        else:  # _text, _anchors, _place and _emit in one compiled call
+            items = self._collect(tree, walk)
+            buffer, spaces, internal, count = walk.page_body(
+                self, tree, self.root, items, self.strip, source, size, self.context_chars,
+                self.builder.make, self.builder)
+            self.page.internal_links += internal
+            self.page.external_links += count - internal
+        # the buffer holds single spaces only, so spaces count the words
+        if spaces < 0:
+            spaces = buffer.count(" ")
+        words = spaces + 1 - (buffer[-1:] == " ")
+        self.page.word_count = words if buffer and not buffer.isspace() else 0
+        if walk is None or walk.email_hint(buffer):  # most pages have no address form
+            self.emails |= emails_in_text(buffer)
+        self.page.emails = tuple(sorted(self.emails))
+        self.text = buffer
+        if walk is not None:  # done with the tree and its nodes: its document is reused
+            self.tree = self.root = None
+            walk.recycle(tree)
+
+    def _source(self, walk: ModuleType | None) -> tuple[str | bytes, int, bytes | None]:
+        """Charset, tracking IDs and Cloudflare addresses; the page's text (or, on the compiled
+        path, its UTF-8 bytes when they need no decoding), the text's length in characters and
+        the UTF-8 bytes to parse (None: parse the block-tag regex's text)."""
         body = self.capture.body
-        text, charset = decode(body, self.info.content_type or None)
+        name, skip = sniff(body, self.info.content_type or None)
+        utf8 = python_codec(name) == "utf-8"
+        if walk is not None and utf8:
+            # A strict UTF-8 body (no replacement character, no marker-range character, no
+            # nesting bomb) is scanned and handed to the parser as it is, never decoded whole.
+            ready = walk.prepare_utf8(body, skip, NESTING_LIMIT)
+            if ready is not None:
+                spaced, size, starts, cloudflare = ready
+                raw = body[skip:] if skip else body
+                self.page.charset = name
+                self.page.tracking_ids = tracking_ids_utf8(raw, starts)
+                if cloudflare:  # addresses hidden from the text, decoded from the markup
+                    self.emails |= cloudflare_emails(raw.decode("utf-8"))
+                return raw, size, spaced
+        text, charset = decode_as(body, name, skip)
         # A UTF-8 body that decoded without a replacement is the UTF-8 encoding of the text:
         # the compiled path hands it to the parser as it is instead of encoding the text again.
         exact: bytes | None = None
         if python_codec(charset) == "utf-8" and "\ufffd" not in text:
-            exact = body[3:] if body[:3] == b"\xef\xbb\xbf" else body
+            exact = body[skip:] if skip else body
         self.page.charset = charset
-        walk = compiled_walk()
         if walk is None:
             self.page.tracking_ids = tracking_ids(text)
             cloudflare, tags = True, text.count("<")
@@ -379,36 +430,7 @@ class _HtmlPage:
         self.source = text
         # the compiled path hands selectolax the UTF-8 bytes it would encode the str to
         spaced = walk.spaced_utf8(text, exact) if walk is not None else None
-        if walk is not None and spaced is not None:  # on a recycled document
-            tree = self.tree = walk.parse(spaced)
-        else:
-            tree = self.tree = LexborHTMLParser(
-                spaced if spaced is not None else _BLOCK_TAG.sub(" <", text))
-        spaces = -1  # spaces in the body text, when the compiled walk counted them
-        if walk is None:
-            items = self._collect(tree, None)
-            buffer = self._text(tree, items)
-            self._place(items, len(text))
-            self._emit(items, buffer)
-        else:  # _text, _anchors, _place and _emit in one compiled call
-            items = self._collect(tree, walk)
-            buffer, spaces, internal, count = walk.page_body(
-                self, tree, self.root, items, self.strip, text, self.context_chars,
-                self.builder.make, self.builder)
-            self.page.internal_links += internal
-            self.page.external_links += count - internal
-        # the buffer holds single spaces only, so spaces count the words
-        if spaces < 0:
-            spaces = buffer.count(" ")
-        words = spaces + 1 - (buffer[-1:] == " ")
-        self.page.word_count = words if buffer and not buffer.isspace() else 0
-        if walk is None or walk.email_hint(buffer):  # most pages have no address form
-            self.emails |= emails_in_text(buffer)
-        self.page.emails = tuple(sorted(self.emails))
-        self.text = buffer
-        if walk is not None:  # done with the tree and its nodes: its document is reused
-            self.tree = self.root = None
-            walk.recycle(tree)
+        return text, len(text), spaced
 
     def _collect(self, tree: LexborHTMLParser,
                  walk: ModuleType | None) -> list[_Pending | tuple[str, LinkKind]]:

@@ -76,21 +76,65 @@ def tracking_ids_at(html: str, starts: tuple[list[int], list[int], list[int], li
     yaCounter, hjid: a superset of the places finditer would match, as the compiled page scan
     finds them). No match can start inside another, so matching at each place is the same as
     scanning."""
-    dashed, calls, *singles = starts
-    if not (dashed or calls or any(singles)):
+    if not any(starts):
         return ()  # most pages: no place where an ID could start
     found: set[str] = set()
-    for pos in dashed:
+    for family, places in enumerate(starts):
+        for pos in places:
+            _match_at(family, html, pos, found)
+    return tuple(sorted(found))
+
+
+def tracking_ids_utf8(body: bytes, starts: tuple[list[int], list[int], list[int], list[int]],
+                      ) -> tuple[str, ...]:
+    """``tracking_ids(body.decode("utf-8"))`` for a strict UTF-8 ``body``, given the byte
+    offsets where each pattern may start (the compiled scan of the bytes: a superset of the
+    matches, as for ``tracking_ids_at``). Each place is matched in a window of the text around
+    it that holds everything the patterns and the checks after them can read, so the page is
+    never decoded whole."""
+    if not any(starts):
+        return ()
+    found: set[str] = set()
+    for family, places in enumerate(starts):
+        for pos in places:
+            window, at = _window(body, pos)
+            _match_at(family, window, at, found)
+    return tuple(sorted(found))
+
+
+# A window's extent. Before a trigger, the lookbehinds and the checks read at most 7
+# characters ("ca-pub-" and the character before it): 32 bytes hold at least 8. After it, each
+# pattern reads at most 31 characters that are not whitespace (its literals, quotes, comma and
+# up to 20 digits, and one character of lookahead) and any run of whitespace between them:
+# the window runs on to the 48th ASCII character that is no whitespace (a non-ASCII character
+# might be one, so it never counts), or to the end of the body.
+_BACK_BYTES = 32
+_MAYBE_SPACE = rb"[\x80-\xff\t\n\x0b\x0c\r\x1c-\x1f ]"
+_AHEAD = re.compile(rb"(?:" + _MAYBE_SPACE + rb"*(?!" + _MAYBE_SPACE + rb").){48}", re.S)
+
+
+def _window(body: bytes, pos: int) -> tuple[str, int]:
+    """The text of the bytes around ``pos`` (a trigger's ASCII byte) and its offset in it."""
+    start = max(0, pos - _BACK_BYTES)
+    while start > 0 and body[start] & 0xC0 == 0x80:  # back to the first byte of a character
+        start -= 1
+    m = _AHEAD.match(body, pos)
+    end = m.end() if m is not None else len(body)  # (an ASCII byte ends a match)
+    return body[start:end].decode("utf-8"), len(body[start:pos].decode("utf-8"))
+
+
+def _match_at(family: int, html: str, pos: int, found: set[str]) -> None:
+    """Match family ``family`` (dashed, calls, yaCounter, hjid) at ``pos``; add what it finds."""
+    if family == 0:
         if (m := _DASHED.match(html, pos)) is not None:
             _dashed(html, m, found)
-    for pos in calls:
+    elif family == 1:
         if (m := _CALLS.match(html, pos)) is not None:
             _call(html, m, found)
-    for places, (pattern, back, prefix) in zip(singles, _SINGLE, strict=True):
-        for pos in places:
-            if (m := pattern.match(html, pos)) is not None:
-                _single(html, m, back, prefix, found)
-    return tuple(sorted(found))
+    else:
+        pattern, back, prefix = _SINGLE[family - 2]
+        if (m := pattern.match(html, pos)) is not None:
+            _single(html, m, back, prefix, found)
 
 
 def _dashed(html: str, m: re.Match[str], found: set[str]) -> None:
