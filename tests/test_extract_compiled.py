@@ -207,6 +207,28 @@ def test_prepare_utf8_is_the_decoded_page_scan() -> None:
         assert (walk.prepare_utf8(raw, 0, 1 << 30) is None) == (not plain), raw
 
 
+def test_email_signs_are_the_reference_signs() -> None:
+    """The compiled one-pass email_signs equals text.email_signs (entity, look-alike, "@" and
+    the hint regexes' bracketed and capitalised forms) on fuzzed texts of every width."""
+    walk = html._compiled_walk
+    assert walk is not None
+    from linkatlas.extract import text as _text
+
+    pieces = ["(", ")", "[", "]", "{", "}", "<", ">", " ", "  ", "\u00a0", "\u3000", "\n", "at",
+              "AT", "aT", "At", "@", "dot", "DOT", "dOt", ".", " AT ", " DOT ", "x", "a", "t", "d",
+              "o", "\u00e9", "\U0001f600", "\uff08", "A", "T", "D", "O", "&", "&#", "&commat;",
+              "&period;", "&comma", "\uff20", "\ufe6b", "#"]
+    rnd = random.Random(13)
+    seen = 0
+    for _ in range(60_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        expected = _text.email_signs(text)
+        assert walk.email_signs(text) == expected, text
+        seen |= expected
+        assert _text.email_forms(text, walk.email_signs) == _text.email_forms(text), text
+    assert seen == 15  # every sign was met
+
+
 def test_readability_pages_identical(tmp_path: Path) -> None:
     archive = fixture_path("placement/readability-test-pages/test-pages.tar.xz")
     with tarfile.open(archive) as tar:

@@ -413,3 +413,106 @@ def email_hint(str text):
     if kind == 2:
         return hint_chars(<const uint16_t *> data, n)
     return hint_chars(<const uint32_t *> data, n)
+
+
+# ---------------------------------------------------------------------------------------------
+# text.email_signs in one pass: what email_forms looks for before its scans. The bracket forms
+# of _AT_HINT / _DOT_HINT (an opening bracket, spaces, "at" or "@" ("dot" or "."), spaces, a
+# closing bracket) are read back from each closing bracket: the spaces before it and after the
+# opening bracket are runs the regex consumes whole (the word and the brackets are no spaces).
+
+DEF SIGN_ENTITY = 1
+DEF SIGN_LOOKALIKE = 2
+DEF SIGN_AT = 4
+DEF SIGN_FORM = 8
+
+# Where signs_chars looks closer: & @ ] ) } > and the A of " AT ", the D of " DOT "
+cdef unsigned char SIGN_TRIGGER[256]
+for _c in (38, 64, 93, 41, 125, 62, 65, 68):
+    SIGN_TRIGGER[_c] = 1
+
+
+cdef inline Py_ssize_t skip_spaces_back(const uchar_t *s, Py_ssize_t j) noexcept:
+    while j >= 0 and Py_UNICODE_ISSPACE(s[j]):
+        j -= 1
+    return j
+
+
+cdef inline bint is_o(uint32_t c) noexcept:
+    return c == 79 or c == 111
+
+
+cdef inline bint is_d(uint32_t c) noexcept:
+    return c == 68 or c == 100
+
+
+cdef inline bint word_before(const uchar_t *s, Py_ssize_t n, Py_ssize_t j, bint dot) noexcept:
+    """Whether "at" or "@" ("dot" or ".") ends at s[j] (any case)."""
+    if dot:
+        return at(s, n, j) == 46 or (is_t(at(s, n, j)) and is_o(at(s, n, j - 1))
+                                     and is_d(at(s, n, j - 2)))
+    return at(s, n, j) == 64 or (is_t(at(s, n, j)) and is_a(at(s, n, j - 1)))
+
+
+cdef inline bint opened_form(const uchar_t *s, Py_ssize_t n, Py_ssize_t i, bint dot) noexcept:
+    """Whether the closing bracket at s[i] ends a bracketed word form (_AT_HINT's first branch
+    when not dot, _DOT_HINT's when dot)."""
+    cdef Py_ssize_t j = skip_spaces_back(s, i - 1)
+    if j < 0 or not word_before(s, n, j, dot):
+        return False
+    j -= 1 if at(s, n, j) == 46 or at(s, n, j) == 64 else (3 if dot else 2)
+    j = skip_spaces_back(s, j)
+    return j >= 0 and (s[j] == 91 or s[j] == 40 or s[j] == 123 or s[j] == 60)  # [ ( { <
+
+
+cdef int signs_chars(const uchar_t *s, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t i
+    cdef uint32_t c
+    cdef int signs = 0
+    # _AT_HINT_FAST / _DOT_HINT_FAST found, _AT_HINT / _DOT_HINT found
+    cdef bint at_fast = False, dot_fast = False, at_full = False, dot_full = False
+    for i in range(n):
+        c = s[i]
+        if c > 255:
+            if c == 0xFF20 or c == 0xFE6B:  # fullwidth and small commercial at
+                signs |= SIGN_LOOKALIKE
+            continue
+        if not SIGN_TRIGGER[c]:
+            continue
+        if c == 38:  # &#, &commat;, &period;
+            if at(s, n, i + 1) == 35 or has(s, n, i, "&commat;") or has(s, n, i, "&period;"):
+                signs |= SIGN_ENTITY
+        elif c == 64:
+            signs |= SIGN_AT
+        elif c == 65:  # " AT "
+            if at(s, n, i - 1) == 32 and at(s, n, i + 1) == 84 and at(s, n, i + 2) == 32:
+                at_fast = at_full = True
+        elif c == 68:  # " DOT "
+            if at(s, n, i - 1) == 32 and has(s, n, i + 1, "OT "):
+                dot_fast = dot_full = True
+        else:  # ] ) } >: the word right before it (and maybe one space), then the whole form
+            if word_before(s, n, i - 1, False) or (
+                    at(s, n, i - 1) == 32 and word_before(s, n, i - 2, False)):
+                at_fast = True
+            if word_before(s, n, i - 1, True) or (
+                    at(s, n, i - 1) == 32 and word_before(s, n, i - 2, True)):
+                dot_fast = True
+            if not at_full and opened_form(s, n, i, False):
+                at_full = True
+            if not dot_full and opened_form(s, n, i, True):
+                dot_full = True
+    if (at_fast and at_full) or (signs & SIGN_AT and dot_fast and dot_full):
+        signs |= SIGN_FORM
+    return signs
+
+
+def email_signs(str text):
+    """``text.email_signs(text)``, compiled: one pass over the text."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    if kind == 1:
+        return signs_chars(<const unsigned char *> data, n)
+    if kind == 2:
+        return signs_chars(<const uint16_t *> data, n)
+    return signs_chars(<const uint32_t *> data, n)

@@ -376,8 +376,10 @@ class _HtmlPage:
             spaces = buffer.count(" ")
         words = spaces + 1 - (buffer[-1:] == " ")
         self.page.word_count = words if buffer and not buffer.isspace() else 0
-        if walk is None or walk.email_hint(buffer):  # most pages have no address form
+        if walk is None:
             self.emails |= emails_in_text(buffer)
+        elif walk.email_hint(buffer):  # most pages have no address form
+            self.emails |= emails_in_text(buffer, walk.email_signs)
         self.page.emails = tuple(sorted(self.emails))
         self.text = buffer
         if walk is not None:  # done with the tree and its nodes: its document is reused

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import unquote
 
 _WS = re.compile(r"\s+")
@@ -277,26 +277,52 @@ def bracket_hint(pattern: re.Pattern[str], text: str, budget: int = 32) -> bool:
     return False
 
 
-def emails_in_text(text: str) -> set[str]:
-    """Plain and obfuscated addresses in text (see the forms above; entities decoded)."""
-    return set(email_forms(text))
+# What email_forms looks for before its scans, as the bits of one number: email_signs gives
+# them, and so does the compiled walk's email_signs, in one pass over the text.
+SIGN_ENTITY = 1  # "&#", "&commat;" or "&period;": entities to decode first
+SIGN_LOOKALIKE = 2  # a fullwidth or small commercial at
+SIGN_AT = 4  # "@"
+SIGN_FORM = 8  # a bracketed or capitalised "at" (or, with an "@", "dot") form
 
 
-def email_forms(text: str) -> dict[str, str]:
+def email_signs(text: str) -> int:
+    """The SIGN_ bits of text."""
+    signs = 0
+    if "&" in text and any(h in text for h in _ENTITY_HINTS):
+        signs |= SIGN_ENTITY
+    if "\uff20" in text or "\ufe6b" in text:
+        signs |= SIGN_LOOKALIKE
+    if "@" in text:
+        signs |= SIGN_AT
+    at_hint = " AT " in text or bracket_hint(_AT_HINT_FAST, text)
+    dot_hint = "@" in text and (" DOT " in text or bracket_hint(_DOT_HINT_FAST, text))
+    if (at_hint and _AT_HINT.search(text)) or (dot_hint and _DOT_HINT.search(text)):
+        signs |= SIGN_FORM
+    return signs
+
+
+def emails_in_text(text: str, signs: Callable[[str], int] = email_signs) -> set[str]:
+    """Plain and obfuscated addresses in text (see the forms above; entities decoded).
+    ``signs`` is ``email_signs`` or an implementation of it (the compiled walk's)."""
+    return set(email_forms(text, signs))
+
+
+def email_forms(text: str, signs: Callable[[str], int] = email_signs) -> dict[str, str]:
     """Each address in text and how it is written: 'address in text' or 'obfuscated address'."""
     found: dict[str, str] = {}
-    if "&" in text and any(h in text for h in _ENTITY_HINTS):
+    seen = signs(text)
+    if seen & SIGN_ENTITY:
         text = html.unescape(text)
-    if "\uff20" in text or "\ufe6b" in text:
+        seen = signs(text)
+    if seen & SIGN_LOOKALIKE:
         text = text.translate(_AT_LOOKALIKES)
-    if "@" in text:
+        seen = signs(text)
+    if seen & SIGN_AT:
         for m in plain_emails(text):
             ok = valid_email(f"{m.group(1)}@{m.group(2)}")
             if ok:
                 found[ok] = "address in text"
-    at_hint = " AT " in text or bracket_hint(_AT_HINT_FAST, text)
-    dot_hint = "@" in text and (" DOT " in text or bracket_hint(_DOT_HINT_FAST, text))
-    if (at_hint and _AT_HINT.search(text)) or (dot_hint and _DOT_HINT.search(text)):
+    if seen & SIGN_FORM:
         for m in _OBFUSCATED.finditer(text):
             at, raw_domain = m.group("at"), m.group(3)
             hidden_dot = any(sep != "." for sep in _DOT_RE.findall(raw_domain))
