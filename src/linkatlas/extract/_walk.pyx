@@ -437,29 +437,46 @@ cdef inline void stats_piece(Stats *st, const Piece *p) noexcept:
         run_piece(&st.seg, p)
 
 
-cdef const Piece *text_piece(lxb_dom_node_t *node, const unsigned char *data, size_t n,
-                             Pieces *cache, Piece *scratch) noexcept:
-    """The piece of a text node: from the cache (found through ``node.user``, the index + 1),
-    else computed and kept there (in scratch when the cache cannot grow)."""
+cdef inline bint has_piece(lxb_dom_node_t *node, const Pieces *cache) noexcept:
     cdef Py_ssize_t at = <Py_ssize_t> <uintptr_t> node.user - 1
+    return 0 <= at < cache.count and cache.items[at].node == node
+
+
+cdef Piece *piece_slot(Pieces *cache) noexcept:
+    """The next free entry of the cache (NULL when it cannot grow); piece_keep adds it."""
     cdef Py_ssize_t cap
     cdef Piece *grown
-    if 0 <= at < cache.count and cache.items[at].node == node:
-        return &cache.items[at]
     if cache.count == cache.cap:
         cap = cache.cap * 2 + 64
         grown = <Piece *> realloc(cache.items, cap * sizeof(Piece))
         if grown == NULL:
-            piece_of(scratch, data, n)
-            return scratch
+            return NULL
         cache.items = grown
         cache.cap = cap
-    at = cache.count
-    piece_of(&cache.items[at], data, n)
-    cache.items[at].node = node
+    return &cache.items[cache.count]
+
+
+cdef inline void piece_keep(Pieces *cache, lxb_dom_node_t *node) noexcept:
+    """Keep the entry piece_slot gave as node's piece."""
+    cache.items[cache.count].node = node
     cache.count += 1
-    node.user = <void *> <uintptr_t> (at + 1)
-    return &cache.items[at]
+    node.user = <void *> <uintptr_t> cache.count
+
+
+cdef const Piece *text_piece(lxb_dom_node_t *node, const unsigned char *data, size_t n,
+                             Pieces *cache, Piece *scratch) noexcept:
+    """The piece of a text node: from the cache (found through ``node.user``, the index + 1),
+    else computed and kept there (in scratch when the cache cannot grow)."""
+    cdef Piece *slot
+    if has_piece(node, cache):
+        return &cache.items[<Py_ssize_t> <uintptr_t> node.user - 1]
+    slot = piece_slot(cache)
+    if slot == NULL:
+        piece_of(scratch, data, n)
+        return scratch
+    piece_of(slot, data, n)
+    piece_keep(cache, node)
+    return slot
 
 
 cdef void pieces_release(Pieces *cache) noexcept:

@@ -45,7 +45,7 @@ def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list str
             body = root.node
         if body != NULL:
             spaces = 0
-            buffer = node_body_text(body, pending, size, &spaces)
+            buffer = node_body_text(body, pending, size, &spaces, &marks.pieces)
         dropped = merge_clones(pending, buffer, source)
         if dropped:
             items[:] = [it for it in items if type(it) is not Pending or id(it) not in dropped]

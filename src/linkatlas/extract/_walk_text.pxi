@@ -67,6 +67,66 @@ cdef Py_ssize_t collapse_into(const unsigned char *s, size_t size, uint32_t *a, 
     return n
 
 
+cdef Py_ssize_t collapse_piece(const unsigned char *s, size_t size, uint32_t *a, Py_ssize_t n,
+                               bint *owed, Piece *p) noexcept:
+    """collapse_into and piece_of in one pass over a text node's bytes (-1 as collapse_into;
+    p is then left unfinished)."""
+    cdef size_t i = 0
+    cdef uint32_t c
+    cdef int more
+    cdef bint gap = owed[0], space, seen = False, pgap = False
+    p.kind = PIECE_PLAIN
+    p.length = p.lead = p.trail = p.collapsed = p.commas = 0
+    while i < size:
+        c = s[i]
+        if c < 0x80:  # both loops' branch-free steps
+            space = ASCII_SPACE[c]
+            a[n] = 32
+            n += gap & (not space)
+            a[n] = c
+            n += not space
+            gap = space & (n > 0)
+            p.length += 1
+            p.lead += space & (not seen)
+            p.trail = (p.trail + 1) * space
+            p.collapsed += (pgap & (not space)) + (not space)
+            pgap = seen & space
+            seen = seen | (not space)
+            p.commas += c == 0x2C
+            i += 1
+            continue
+        more = utf8_at(s, size, i, &c)
+        if more < 0:
+            return -1
+        i += more
+        if c >= START:
+            p.kind = PIECE_MARKERS
+        p.length += 1
+        if Py_UNICODE_ISSPACE(c):
+            gap = n > 0
+            if not seen:
+                p.lead += 1
+            p.trail += 1
+            pgap = seen
+        else:
+            if gap:
+                a[n] = 32
+                n += 1
+                gap = False
+            a[n] = c
+            n += 1
+            if pgap:
+                p.collapsed += 1
+                pgap = False
+            p.collapsed += 1
+            seen = True
+            p.trail = 0
+            if c == 0x2C or c == 0xFF0C:
+                p.commas += 1
+    owed[0] = gap
+    return n
+
+
 cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) noexcept:
     """``" ".join(text.split())`` of the strict UTF-8 text s into a (code points), its length;
     -1 where Python's decoder would replace bytes (the caller decodes the text instead)."""
@@ -74,11 +134,14 @@ cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) 
     return collapse_into(s, size, a, 0, &owed)
 
 
-cdef Py_ssize_t walk_collapse(lxb_dom_node_t *root, uint32_t **out, Py_ssize_t *cap) except -2:
+cdef Py_ssize_t walk_collapse(lxb_dom_node_t *root, uint32_t **out, Py_ssize_t *cap,
+                             Pieces *cache) except -2:
     """``collapse_utf8`` of what ``walk_text(root, sep=False)`` writes, straight from the text
     nodes into *out (grown as needed, *cap code points): its length, or -1 when a text node
     is not strict UTF-8 (the caller then decodes the joined bytes, as an invalid sequence may
-    be completed by the next text node)."""
+    be completed by the next text node). Each text node's piece is computed on the way and
+    kept in cache (when not NULL) for the walks after it."""
+    cdef Piece *slot
     cdef lxb_dom_node_t *node = root.first_child
     cdef const unsigned char *data
     cdef size_t size
@@ -101,7 +164,14 @@ cdef Py_ssize_t walk_collapse(lxb_dom_node_t *root, uint32_t **out, Py_ssize_t *
             if data != NULL and size:
                 if room(out, cap, n, <Py_ssize_t> size + 1) < 0:
                     return -2
-                n = collapse_into(data, size, out[0], n, &owed)
+                slot = piece_slot(cache) if cache != NULL and not has_piece(node, cache) \
+                    else NULL
+                if slot != NULL:
+                    n = collapse_piece(data, size, out[0], n, &owed, slot)
+                    if n >= 0:
+                        piece_keep(cache, node)
+                else:
+                    n = collapse_into(data, size, out[0], n, &owed)
                 if n < 0:
                     return -1
         if node.first_child != NULL:
@@ -195,7 +265,7 @@ cdef str text_of(const uint32_t *a, Py_ssize_t n, Py_ssize_t *spaces):
 
 
 cdef str node_body_text(lxb_dom_node_t *root, list pending, Py_ssize_t size_hint,
-                        Py_ssize_t *spaces):
+                        Py_ssize_t *spaces, Pieces *cache):
     """html.py's ``_text`` from the raw marked text to the collapsed buffer: the body text of
     root (spaces: its number of spaces); each link of pending (marked with its index) gets its
     start and end offsets in it (-1 where a marker is missing). size_hint: about the text's
@@ -217,7 +287,7 @@ cdef str node_body_text(lxb_dom_node_t *root, list pending, Py_ssize_t size_hint
         if a == NULL:
             raise MemoryError()
         # " ".join(raw.split()), straight from the UTF-8 text nodes
-        n = walk_collapse(root, &a, &cap)
+        n = walk_collapse(root, &a, &cap, cache)
         if n < 0:  # text with invalid UTF-8: the joined bytes decoded as Python decodes them
             # (replacing bytes), collapsed from that encoding (its code points are no more
             # than the raw bytes)
