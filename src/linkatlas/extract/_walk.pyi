@@ -100,6 +100,7 @@ def recycle(tree: LexborHTMLParser) -> None: ...
 def configure_page(
     kind_a: LinkKind, kind_image: LinkKind, unknown: Placement, anchor_limit: int,
     max_marked: int, cap: Callable[[str, int], str], collapse: Callable[[str], str],
+    anchor_kinds: tuple[LinkKind, ...],
 ) -> None: ...
 def page_body(
     page: Any, tree: LexborHTMLParser, root: LexborNode | None, items: list[Any],

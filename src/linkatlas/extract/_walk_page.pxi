@@ -11,11 +11,13 @@ cdef Py_ssize_t _max_marked = 0
 
 
 def configure_page(kind_a, kind_image, unknown, Py_ssize_t anchor_limit,
-                   Py_ssize_t max_marked, cap, collapse):
+                   Py_ssize_t max_marked, cap, collapse, tuple anchor_kinds):
     """Bind what ``page_body`` needs from html.py: LinkKind.A and IMAGE, Placement.UNKNOWN,
-    the anchor length limit, the number of links that can be marked, text.cap and
-    text.collapse."""
+    the anchor length limit, the number of links that can be marked, text.cap,
+    text.collapse and the kinds a page counts as its links (html._ANCHOR_KINDS)."""
     global _kind_a, _kind_image, _unknown, _anchor_limit, _max_marked, _cap, _collapse
+    global _anchor_kinds
+    _anchor_kinds = anchor_kinds
     _kind_a, _kind_image, _unknown = kind_a, kind_image, unknown
     _anchor_limit, _max_marked = anchor_limit, max_marked
     _cap, _collapse = cap, collapse

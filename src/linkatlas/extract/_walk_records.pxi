@@ -57,6 +57,7 @@ _rel_flags = None
 # cheaper), and common.rel_flags's own cache, read before calling it
 cdef dict _host_memo = {}
 cdef dict _rel_cache = {}
+cdef tuple _anchor_kinds = ()  # LinkKind A, IMAGE, AREA: counted on the page (configure_page)
 DEF HOST_MEMO_MAX = 16384
 DEF HOST_MEMO_KEY_MAX = 512  # bounds the memo's memory whatever the URLs
 
@@ -135,11 +136,25 @@ cpdef emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
     vals[21] = <PyObject *> via
     vals[22] = <PyObject *> observed_in
     for entry in items:
-        if type(entry) is tuple:
-            builder.add(*entry)
-            continue
-        item = entry
-        target, kind, anchor = item.target, item.kind, item.anchor
+        if type(entry) is tuple:  # a head link: (target, kind), as builder.add would make it
+            if len(<tuple> entry) != 2 or entry[1] in _anchor_kinds:
+                builder.add(*entry)  # (never met: head links are no anchors)
+                continue
+            target, kind = entry
+            anchor = before = after = ""
+            rel_norm, nofollow, sponsored, ugc = no_rel
+            place = unknown
+        else:
+            item = entry
+            target, kind, anchor = item.target, item.kind, item.anchor
+            rel = item.rel
+            if rel:
+                rel_norm, nofollow, sponsored, ugc = rel_info(rel)
+            else:
+                rel_norm, nofollow, sponsored, ugc = no_rel
+            place = item.place or unknown
+            around = context_pair(buffer, kind_, data, size, item.start, item.end, n)
+            before, after = around
         key = (target, kind, anchor)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
@@ -151,16 +166,8 @@ cpdef emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
                     _host_memo.clear()
                 _host_memo[target] = hosts
         t_host, t_domain = hosts
-        rel = item.rel
-        if rel:
-            rel_norm, nofollow, sponsored, ugc = rel_info(rel)
-        else:
-            rel_norm, nofollow, sponsored, ugc = no_rel
         blocked = nofollow or sponsored or ugc or page_nofollow
         is_internal = s_domain == t_domain
-        place = item.place or unknown
-        around = context_pair(buffer, kind_, data, size, item.start, item.end, n)
-        before, after = around
         position = len(links)
         vals[1] = <PyObject *> target
         vals[4] = <PyObject *> t_host
@@ -179,7 +186,8 @@ cpdef emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
         vals[17] = <PyObject *> position
         vals[18] = <PyObject *> occurrence
         links.append(la_new_record(_link_type, _link_offsets, vals, N_LINK_FIELDS))
-        j += 1
-        if is_internal:
-            internal += 1
+        if type(entry) is not tuple:
+            j += 1
+            if is_internal:
+                internal += 1
     return internal, j

@@ -131,7 +131,7 @@ else:
     _compiled_walk.configure_resolution(_SHARED, _SHARED_HREF_MAX,
                                         {"canonical", "alternate", *_LINK_RELS})
     _compiled_walk.configure_page(LinkKind.A, LinkKind.IMAGE, Placement.UNKNOWN, ANCHOR_LIMIT,
-                                  _MAX_MARKED, cap, collapse)
+                                  _MAX_MARKED, cap, collapse, _ANCHOR_KINDS)
     if _selectolax_lexbor.__file__:  # parse on recycled Lexbor documents (_walk_parse.pxi)
         _compiled_walk.bind_lexbor(_selectolax_lexbor.__file__)
 
