@@ -196,7 +196,8 @@ def test_prepare_utf8_is_the_decoded_page_scan() -> None:
                 b"\x8f", b"\xf5", b"\xc0", b"\xe2\x82\xac", b"\xef\xbf\xbd", "\U000f0001".encode()]
     for _ in range(30_000):
         raw = b"".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
-        raw = raw * rnd.choice((1, 1, 5))  # past the eight-byte steps
+        # past the eight-byte steps and across the sixteen-byte blocks of the page scan
+        raw = b"x" * rnd.randint(0, 40) + raw * rnd.choice((1, 1, 5)) + b"y" * rnd.randint(0, 3)
         try:
             decoded: str | None = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -204,7 +205,9 @@ def test_prepare_utf8_is_the_decoded_page_scan() -> None:
         plain = decoded is not None and "\ufffd" not in decoded and not any(
             c >= "\U000f0000" for c in decoded)
         assert walk.utf8_plain(raw) == (len(decoded) if plain and decoded is not None else -1)
-        assert (walk.prepare_utf8(raw, 0, 1 << 30) is None) == (not plain), raw
+        ready = walk.prepare_utf8(raw, 0, 1 << 30)
+        assert (ready is None) == (not plain), raw
+        assert ready is None or decoded is None or ready[1] == len(decoded), raw
 
 
 def test_email_signs_are_the_reference_signs() -> None:

@@ -203,15 +203,16 @@ def page_scan(str text):
 
 cdef extern from *:
     """
-    /* The characters of s[0:n] when it is strict UTF-8 (nothing Python's decoder would
-       replace) holding no U+FFFD and nothing in planes 15 and 16 (html.py's marker range),
-       else -1. Eight ASCII bytes at a time. */
-    static Py_ssize_t la_utf8_plain(const unsigned char *s, Py_ssize_t n) {
-        Py_ssize_t i = 0, tails = 0;
+    /* Check the UTF-8 sequences that start in s[i:stop] (s has n bytes): strict UTF-8
+       (nothing Python's decoder would replace), no U+FFFD, nothing in planes 15 and 16
+       (html.py's marker range). The end of the last sequence checked (stop or a little
+       past it), or -1; *tails counts the continuation bytes. Eight ASCII bytes at a time. */
+    static Py_ssize_t la_utf8_run(const unsigned char *s, Py_ssize_t n, Py_ssize_t i,
+                                  Py_ssize_t stop, Py_ssize_t *tails) {
         uint64_t word;
         unsigned char b, b1, b2;
-        while (i < n) {
-            if (i + 8 <= n) {
+        while (i < stop) {
+            if (i + 8 <= stop) {
                 memcpy(&word, s + i, 8);
                 if (!(word & 0x8080808080808080ULL)) { i += 8; continue; }
             }
@@ -219,28 +220,35 @@ cdef extern from *:
             if (b < 0x80) { i++; continue; }
             if (b >= 0xC2 && b <= 0xDF) {
                 if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80) return -1;
-                i += 2; tails += 1;
+                i += 2; *tails += 1;
             } else if (b >= 0xE0 && b <= 0xEF) {
                 if (i + 2 >= n) return -1;
                 b1 = s[i + 1]; b2 = s[i + 2];
                 if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) return -1;
                 if ((b == 0xE0 && b1 < 0xA0) || (b == 0xED && b1 > 0x9F)) return -1;
                 if (b == 0xEF && b1 == 0xBF && b2 == 0xBD) return -1;  /* U+FFFD */
-                i += 3; tails += 2;
+                i += 3; *tails += 2;
             } else if (b >= 0xF0 && b <= 0xF3) {
                 if (i + 3 >= n) return -1;
                 b1 = s[i + 1];
                 if ((b1 & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80
                         || (s[i + 3] & 0xC0) != 0x80) return -1;
                 if ((b == 0xF0 && b1 < 0x90) || (b == 0xF3 && b1 >= 0xB0)) return -1;
-                i += 4; tails += 3;
+                i += 4; *tails += 3;
             } else {
                 return -1;  /* a stray tail byte, C0 C1, F4 (U+100000 up) or F5-FF */
             }
         }
-        return n - tails;
+        return i;
+    }
+    /* The characters of s[0:n] when la_utf8_run accepts all of it, else -1. */
+    static Py_ssize_t la_utf8_plain(const unsigned char *s, Py_ssize_t n) {
+        Py_ssize_t tails = 0;
+        return la_utf8_run(s, n, 0, n, &tails) < 0 ? -1 : n - tails;
     }
     """
+    Py_ssize_t la_utf8_run(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Py_ssize_t stop,
+                           Py_ssize_t *tails) noexcept
     Py_ssize_t la_utf8_plain(const unsigned char *s, Py_ssize_t n) noexcept
 
 
@@ -264,12 +272,9 @@ def prepare_utf8(bytes body, Py_ssize_t skip, Py_ssize_t tag_limit):
     if skip < 0 or n < 0:
         raise ValueError("skip out of range")
     cdef Offsets blocks = Offsets(NULL, 0, 0)
-    chars = la_utf8_plain(s, n)
-    if chars < 0:
-        return None
     try:
-        scan_utf8(s, n, &tags, dashed, calls, counters, hotjar, &cloudflare, &blocks)
-        if tags > tag_limit:
+        chars = scan_utf8(s, n, &tags, dashed, calls, counters, hotjar, &cloudflare, &blocks)
+        if chars < 0 or tags > tag_limit:
             return None
         return (spaced_at(body, skip, &blocks), chars, (dashed, calls, counters, hotjar),
                 cloudflare)
@@ -283,7 +288,7 @@ cdef extern from *:
        and the bytes that can start a pattern by themselves and the bytes around them, as
        la_block16 tests two-byte characters. */
     #define LA_EQ8(x, c) _mm_cmpeq_epi8((x), _mm_set1_epi8((char) (c)))
-    LA_HOT unsigned la_block8(const unsigned char *s, unsigned *lt) {
+    LA_HOT unsigned la_block8(const unsigned char *s, unsigned *lt, unsigned *high) {
     #if defined(__SSE2__)
         __m128i v = _mm_loadu_si128((const __m128i *) s);
         __m128i p = _mm_loadu_si128((const __m128i *) (s - 1));
@@ -299,20 +304,23 @@ cdef extern from *:
         __m128i rest = _mm_or_si128(_mm_and_si128(LA_EQ8(v, 67), LA_EQ8(p, 97)),
                                     _mm_and_si128(LA_EQ8(v, 106), LA_EQ8(p, 104)));
         *lt = (unsigned) _mm_movemask_epi8(LA_EQ8(v, 60));
+        *high = (unsigned) _mm_movemask_epi8(v);
         return (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(dash, call), rest));
     #else
-        unsigned bits = 0, lts = 0, k;
+        unsigned bits = 0, lts = 0, highs = 0, k;
         for (k = 0; k < 16; k++) {
             unsigned char c = s[k];
             lts |= (unsigned) (c == 60) << k;
+            highs |= (unsigned) (c >> 7) << k;
             if (c == 45 || c == 40 || c == 67 || c == 106) bits |= 1u << k;
         }
         *lt = lts;
+        *high = highs;
         return bits;
     #endif
     }
     """
-    unsigned la_block8(const unsigned char *s, unsigned *lt) noexcept
+    unsigned la_block8(const unsigned char *s, unsigned *lt, unsigned *high) noexcept
 
 
 cdef inline int scan_byte(const unsigned char *s, Py_ssize_t n, Py_ssize_t i,
@@ -328,19 +336,30 @@ cdef inline int scan_byte(const unsigned char *s, Py_ssize_t n, Py_ssize_t i,
     return 0
 
 
-cdef int scan_utf8(const unsigned char *s, Py_ssize_t n, Py_ssize_t *tags, list dashed,
-                   list calls, list counters, list hotjar, bint *cloudflare,
-                   Offsets *blocks) except -1:
-    """scan_bytes and spaced_from's search for block tags in one pass over UTF-8 bytes,
-    sixteen at a time: each '<' counted (and its offset kept in blocks when a block tag
-    follows it), each trigger handed to on_trigger (places are byte offsets)."""
-    cdef Py_ssize_t i = 0, k
-    cdef unsigned bits, lt
+cdef Py_ssize_t scan_utf8(const unsigned char *s, Py_ssize_t n, Py_ssize_t *tags, list dashed,
+                          list calls, list counters, list hotjar, bint *cloudflare,
+                          Offsets *blocks) except -2:
+    """la_utf8_plain, scan_bytes and spaced_from's search for block tags in one pass over
+    UTF-8 bytes, sixteen at a time: the sequences checked where a block has a non-ASCII byte,
+    each '<' counted (and its offset kept in blocks when a block tag follows it), each trigger
+    handed to on_trigger (places are byte offsets). The number of characters, or -1 where
+    la_utf8_plain would say -1 (the scan is then unfinished)."""
+    cdef Py_ssize_t i = 0, k, valid = 0, tails = 0
+    cdef unsigned bits, lt, high
     if n:  # the first byte alone: a block reads the byte before it
         scan_byte(s, n, 0, tags, dashed, calls, counters, hotjar, cloudflare, blocks)
+        valid = la_utf8_run(s, n, 0, 1, &tails)
+        if valid < 0:
+            return -1
         i = 1
     while i + 17 <= n:
-        bits = la_block8(s + i, &lt)
+        bits = la_block8(s + i, &lt, &high)
+        if high:  # the sequences starting in the block (the last may run past it)
+            valid = la_utf8_run(s, n, valid if valid > i else i, i + 16, &tails)
+            if valid < 0:
+                return -1
+        elif valid < i:  # every byte before the block was checked or ASCII
+            valid = i
         while lt:
             k = __builtin_ctz(lt)
             lt &= lt - 1
@@ -355,7 +374,9 @@ cdef int scan_utf8(const unsigned char *s, Py_ssize_t n, Py_ssize_t *tags, list 
     while i < n:
         scan_byte(s, n, i, tags, dashed, calls, counters, hotjar, cloudflare, blocks)
         i += 1
-    return 0
+    if valid < n and la_utf8_run(s, n, valid, n, &tails) < 0:  # the bytes after the blocks
+        return -1
+    return n - tails
 
 
 # ---------------------------------------------------------------------------------------------
