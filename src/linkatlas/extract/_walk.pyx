@@ -29,6 +29,9 @@ cdef extern from "Python.h":
     void *PyUnicode_DATA(object s)
     Py_ssize_t PyUnicode_GET_LENGTH(object s)
     uint32_t PyUnicode_READ(int kind, void *data, Py_ssize_t index)
+    uint32_t PyUnicode_READ_CHAR(object s, Py_ssize_t index)
+    Py_ssize_t PyUnicode_FindChar(object s, uint32_t ch, Py_ssize_t start, Py_ssize_t end,
+                                  int direction) except -2
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     int PyUnicode_4BYTE_KIND
 

@@ -310,19 +310,63 @@ def configure_resolution(dict shared, Py_ssize_t href_max, link_rels):
 
 def shared_key(str origin, str href):
     """``html._Resolver.shared_key`` for a resolver of that origin (tested equal)."""
+    return key_of(origin, href)
+
+
+cdef inline bint starts_ascii(str text, const char *word, Py_ssize_t k, bint fold) noexcept:
+    """Whether text starts with the ASCII ``word`` (k characters; any case when fold, which
+    needs a lower-case word)."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i
+    cdef uint32_t c
+    if PyUnicode_GET_LENGTH(text) < k:
+        return False
+    for i in range(k):
+        c = PyUnicode_READ(kind, data, i)
+        if fold and 65 <= c <= 90:
+            c += 32
+        if c != <unsigned char> word[i]:
+            return False
+    return True
+
+
+cdef object key_of(str origin, str href):
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(href)
-    cdef Py_UCS4 second
+    cdef uint32_t second
     if n > _shared_href_max:
         return None
-    if href.startswith("http://") or href.startswith("https://"):
+    if starts_ascii(href, "http://", 7, False) or starts_ascii(href, "https://", 8, False):
         return href
-    if origin and n and href[0] == "/":
+    if origin and n and PyUnicode_READ_CHAR(href, 0) == 47:  # "/"
         if n > 1:
-            second = href[1]
-            if second == "/" or second == "\\" or second == "\t" or second == "\n" or second == "\r":
-                return None
+            second = PyUnicode_READ_CHAR(href, 1)
+            if second == 47 or second == 92 or second == 9 or second == 10 or second == 13:
+                return None  # "//", "/\\", "/\t", "/\n", "/\r": scheme-relative
         return (origin, href)
     return None
+
+
+cdef str stripped_href(lxb_dom_node_t *node):
+    """``(attrs.get("href") or "").strip()``; str.strip only when an end is a space."""
+    cdef str href = attr_value(node, b"href", 4)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(href)
+    if n and (Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(href, 0))
+              or Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(href, n - 1))):
+        return href.strip()
+    return href
+
+
+cdef bint is_mailto(str href):
+    """``href[:7].lower() == "mailto:"`` (str.lower where a non-ASCII character is met)."""
+    cdef Py_ssize_t i
+    for i in range(min(7, PyUnicode_GET_LENGTH(href))):
+        if PyUnicode_READ_CHAR(href, i) > 127:
+            return href[:7].lower() == "mailto:"
+    return starts_ascii(href, "mailto:", 7, True)
+
+
+cdef object _MISS = object()  # a memo's "not there"
 
 
 def collect(LinkElements found, resolve, set same_page, set emails, list robots, list items,
@@ -347,29 +391,29 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
                     or attr_value(node, b"http-equiv", 10).strip().lower() == "refresh"):
                 meta(attributes(node), robots, resolve, items)
             continue
-        href = attr_value(node, b"href", 4).strip()  # (attrs.get("href") or "").strip()
+        href = stripped_href(node)  # (attrs.get("href") or "").strip()
         if tag == EL_LINK:
             # only a rel html.py's _link_element keeps (canonical, alternate, _LINK_RELS)
             if not _link_rels.isdisjoint(attr_value(node, b"rel", 3).lower().split()):
                 link_element(href, attributes(node), resolve, items)
             continue
-        if not href or href.startswith("#"):
+        if not href or PyUnicode_READ_CHAR(href, 0) == 35:  # "#..."
             continue
-        if href[:7].lower() == "mailto:":
+        if is_mailto(href):
             address = mailto_address(href)
             if address:
                 emails.add(address)
             continue
-        target = cache.get(href, "")
-        if target == "":  # the shared memo next, as _Resolver.__call__ reads it
-            key = shared_key(origin, href)
+        target = cache.get(href, _MISS)
+        if target is _MISS:  # the shared memo next, as _Resolver.__call__ reads it (a repeat
+            # on the page reads the shared memo again: no copy into the page's)
+            key = key_of(origin, href)
             if key is not None:
-                target = _shared.get(key, "")
-                if target != "":
-                    cache[href] = target
-            if target == "":
+                target = _shared.get(key, _MISS)
+            if target is _MISS:
                 target = resolve(href)
-        if target is None or ("#" in href and target in same_page):
+        if target is None or (PyUnicode_FindChar(href, 35, 0, PyUnicode_GET_LENGTH(href), 1) >= 0
+                              and target in same_page):
             continue
         item = Pending.__new__(Pending)
         item.ptr = node
