@@ -58,7 +58,7 @@ _rel_flags = None
 cdef dict _host_memo = {}
 cdef dict _rel_cache = {}
 cdef tuple _anchor_kinds = ()  # LinkKind A, IMAGE, AREA: counted on the page (configure_page)
-DEF HOST_MEMO_MAX = 16384
+DEF HOST_MEMO_MAX = 65536  # as many as the lru_cache it fronts (urls._cached_host_and_domain)
 DEF HOST_MEMO_KEY_MAX = 512  # bounds the memo's memory whatever the URLs
 
 

@@ -99,11 +99,37 @@ def python_codec(name: str) -> str:
     return _ENCODINGS[name][0]
 
 
+# Memos of the two pure look-ups every page makes (a crawl meets a few dozen Content-Type
+# values and meta labels); bounded in entries and key length.
+_MEMO_MAX = 1024
+_MEMO_KEY_MAX = 128
+_content_type_memo: dict[str, str | None] = {}
+_meta_label_memo: dict[bytes, str | None] = {}
+
+
 def charset_from_content_type(value: str | None) -> str | None:
     """The encoding named by the ``charset`` parameter of a Content-Type value, or None."""
     if not value:
         return None
-    return _charset_in_meta_content(value)
+    hit = _content_type_memo.get(value, "")
+    if hit != "":
+        return hit
+    out = _charset_in_meta_content(value)
+    if len(_content_type_memo) < _MEMO_MAX and len(value) <= _MEMO_KEY_MAX:
+        _content_type_memo[value] = out
+    return out
+
+
+def _meta_label(label: bytes) -> str | None:
+    """The encoding a meta's charset label names, as the prescan reports it, or None."""
+    hit = _meta_label_memo.get(label, "")
+    if hit != "":
+        return hit
+    enc = encoding_for_label(label.decode("latin-1"))
+    out = _meta_encoding(enc) if enc is not None else None
+    if len(_meta_label_memo) < _MEMO_MAX and len(label) <= _MEMO_KEY_MAX:
+        _meta_label_memo[label] = out
+    return out
 
 
 def _charset_in_meta_content(s: str) -> str | None:
@@ -219,9 +245,9 @@ def prescan(body: bytes, limit: int = 1024) -> str | None:
     else:
         label = simple_head_label(body, limit)
     if label is not None:
-        enc = encoding_for_label(label.decode("latin-1"))
+        enc = _meta_label(label)
         if enc is not None:
-            return _meta_encoding(enc)
+            return enc
     b = body[:limit]
     low = b.lower()
     if b"charset" not in low:
