@@ -545,6 +545,55 @@ def _hostile() -> list[Capture]:
     return [_capture(f"http://hostile.test/{i}", body) for i, body in enumerate(pages)]
 
 
+def test_whitespace_runs_identical() -> None:
+    """Text nodes of long whitespace runs (real pages' indentation, which the body-text pass
+    takes sixteen bytes at a time) of every whitespace character, around words, commas and
+    links, in blocks the main-block scoring and the link density read: both paths agree."""
+    rnd = random.Random(17)
+    spaces = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\u00a0", "\u3000"]
+    words = ["word", "caf\u00e9", ",", "a,b", "\u4e00\u4e01", "x"]
+
+    def run() -> str:
+        size = rnd.choice((0, 1, 2, 15, 16, 17, 31, 32, 33, 40, 100))
+        if rnd.random() < 0.6:  # mostly ASCII spaces and newlines, as indentation is
+            return "".join(rnd.choice(" \n\t") for _ in range(size))
+        return "".join(rnd.choice(spaces) for _ in range(size))
+
+    def text() -> str:
+        return "".join(run() + rnd.choice(words) for _ in range(rnd.randint(0, 4))) + run()
+
+    captures = []
+    for k in range(300):
+        blocks = []
+        for _ in range(rnd.randint(1, 6)):
+            links = "".join(f"{text()}<a href='/p/{k}/{i}'>{text()}</a>{text()}"
+                            for i in range(rnd.randint(0, 4)))
+            tag = rnd.choice(("p", "div", "li", "td", "footer", "nav"))
+            blocks.append(f"<{tag} class='{rnd.choice(('content', 'menu', 'x'))}'>{text()}"
+                          f"{links}{text()}</{tag}>{run()}")
+        body = f"<html><body>{run()}<div>{''.join(blocks)}</div>{run()}</body></html>"
+        captures.append(_capture(f"http://ws.test/{k}", body.encode("utf-8")))
+    assert _assert_same(captures) > 1_000
+
+
+def test_one_pass_text_figures_equal_the_two_passes() -> None:
+    """The body-text pass that collapses a text node and takes its figures at once (runs of
+    whitespace sixteen bytes at a time) gives the text, the owed space and the figures the
+    separate collapse and figures loops give."""
+    walk = html.compiled_walk()
+    assert walk is not None
+    rnd = random.Random(19)
+    pieces = [b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1f", b"\x1b", b"\x21",
+              b"a", b",", b"\xc2\xa0", b"\xe3\x80\x80", b"\xef\xbc\x8c", b"\xc3\xa9",
+              b"\xf3\xb0\x80\x81", b"\xff"]
+    for _ in range(20_000):
+        data = b"".join(rnd.choice(pieces) * rnd.choice((1, 1, 3, 16, 17, 40))
+                        for _ in range(rnd.randint(0, 8)))
+        owed = rnd.random() < 0.5
+        one, two = walk.collapse_pieces_agree(data, owed)
+        assert one == two, (data, owed)
+
+
 def test_hostile_pages_identical() -> None:
     captures = _hostile()
     assert _assert_same(captures) > 66_000
