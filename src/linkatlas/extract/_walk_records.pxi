@@ -100,6 +100,11 @@ def configure_records(type link_type, tuple field_names, host_and_domain, rel_fl
 
 cdef object _true_object = True  # (a C cast of the literal True would give 1)
 cdef object _false_object = False
+cdef object _zero = 0
+
+cdef extern from "Python.h":
+    Py_ssize_t PyDict_GET_SIZE(object d)
+    PyObject *PyDict_SetDefault(object d, object key, object default) except NULL  # borrowed
 cdef PyObject *_TRUE = <PyObject *> _true_object
 cdef PyObject *_FALSE = <PyObject *> _false_object
 
@@ -156,8 +161,12 @@ cpdef emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
             around = context_pair(buffer, kind_, data, size, item.start, item.end, n)
             before, after = around
         key = (target, kind, anchor)
-        occurrence = seen.get(key, 0)
-        seen[key] = occurrence + 1
+        # seen.get(key, -1) + 1, stored back: a new key (most) costs one look-up
+        count = PyDict_GET_SIZE(seen)
+        occurrence = <object> PyDict_SetDefault(seen, key, _zero)
+        if PyDict_GET_SIZE(seen) == count:  # met before: its last occurrence was stored
+            occurrence = occurrence + 1
+            seen[key] = occurrence
         hosts = _host_memo.get(target)
         if hosts is None:  # urls.host_and_domain is an lru_cache; a dict read is cheaper
             hosts = _host_and_domain(target)

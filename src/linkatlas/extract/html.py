@@ -281,13 +281,14 @@ class _Builder:
         self.make = LinkMaker(page.url, page_nofollow=nofollow, seen=capture.fetched_at,
                               via=capture.via, observed_in=capture.observed_in)
         self.links: list[Link] = []
+        # the last occurrence of each (target, kind, anchor) so far (the record loops count on)
         self.seen: dict[tuple[str, LinkKind, str], int] = {}
 
     def add(self, target: str, kind: LinkKind, anchor: str = "", rel: str = "",
             place: Placement = Placement.UNKNOWN, before: str = "", after: str = "") -> None:
         key = (target, kind, anchor)
-        occurrence = self.seen.get(key, 0)
-        self.seen[key] = occurrence + 1
+        occurrence = self.seen.get(key, -1) + 1
+        self.seen[key] = occurrence
         link = self.make(target, kind, anchor, rel, place, before, after, len(self.links),
                          occurrence)
         self.links.append(link)
@@ -676,8 +677,8 @@ class _HtmlPage:
                     after = after[: after.rstrip().rindex(" ")]
                 after = after.strip()
             key = (item.target, item.kind, item.anchor)
-            occurrence = seen.get(key, 0)
-            seen[key] = occurrence + 1
+            occurrence = seen.get(key, -1) + 1
+            seen[key] = occurrence
             link = make(item.target, item.kind, item.anchor, item.rel, item.place or unknown,
                         before, after, len(links), occurrence)
             links.append(link)
