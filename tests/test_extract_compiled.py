@@ -585,7 +585,7 @@ def test_one_pass_text_figures_equal_the_two_passes() -> None:
     rnd = random.Random(19)
     pieces = [b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1f", b"\x1b", b"\x21",
               b"a", b",", b"\xc2\xa0", b"\xe3\x80\x80", b"\xef\xbc\x8c", b"\xc3\xa9",
-              b"\xf3\xb0\x80\x81", b"\xff"]
+              b"\xf3\xb0\x80\x81", b"\xff", b"word ", b"two words, ", b" lead", b"x"]
     for _ in range(20_000):
         data = b"".join(rnd.choice(pieces) * rnd.choice((1, 1, 3, 16, 17, 40))
                         for _ in range(rnd.randint(0, 8)))

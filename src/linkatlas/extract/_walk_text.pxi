@@ -72,45 +72,86 @@ cdef extern from *:
     #if defined(__SSE2__)
     #include <emmintrin.h>
     #endif
-    /* Whether the sixteen bytes at s are all ASCII whitespace (str.isspace: 9-13, 28-31, 32). */
-    static inline int la_spaces16(const unsigned char *s) {
+    /* Sixteen bytes at s: 1 when all are ASCII whitespace (str.isspace: 9-13, 28-31, 32);
+       2 when they are plain ASCII prose: the only whitespace is single U+0020 spaces (their
+       bit mask in *spaces, the commas' in *commas); 0 otherwise. */
+    static inline int la_chunk16(const unsigned char *s, unsigned *spaces, unsigned *commas) {
     #if defined(__SSE2__)
         __m128i v = _mm_loadu_si128((const __m128i *) s);
-        __m128i a = _mm_sub_epi8(v, _mm_set1_epi8(9));
-        __m128i b = _mm_sub_epi8(v, _mm_set1_epi8(28));
-        __m128i in_a = _mm_cmpeq_epi8(_mm_min_epu8(a, _mm_set1_epi8(4)), a);  /* 9-13 */
-        __m128i in_b = _mm_cmpeq_epi8(_mm_min_epu8(b, _mm_set1_epi8(4)), b);  /* 28-32 */
-        return _mm_movemask_epi8(_mm_or_si128(in_a, in_b)) == 0xFFFF;
+        __m128i a, b;
+        unsigned ws, sp;
+        if (_mm_movemask_epi8(v)) return 0;
+        a = _mm_sub_epi8(v, _mm_set1_epi8(9));
+        b = _mm_sub_epi8(v, _mm_set1_epi8(28));
+        ws = (unsigned) _mm_movemask_epi8(_mm_or_si128(
+            _mm_cmpeq_epi8(_mm_min_epu8(a, _mm_set1_epi8(4)), a),    /* 9-13 */
+            _mm_cmpeq_epi8(_mm_min_epu8(b, _mm_set1_epi8(4)), b)));  /* 28-32 */
+        if (ws == 0xFFFF) return 1;
+        sp = (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(32)));
+        if (ws != sp || (ws & (ws >> 1))) return 0;
+        *spaces = ws;
+        *commas = (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(44)));
+        return 2;
     #else
-        int k;
+        unsigned ws = 0, sp = 0, cm = 0, k;
         for (k = 0; k < 16; k++) {
             unsigned char c = s[k];
-            if (!((c >= 9 && c <= 13) || (c >= 28 && c <= 32))) return 0;
+            if (c >= 0x80) return 0;
+            ws |= (unsigned) ((c >= 9 && c <= 13) || (c >= 28 && c <= 32)) << k;
+            sp |= (unsigned) (c == 32) << k;
+            cm |= (unsigned) (c == 44) << k;
         }
-        return 1;
+        if (ws == 0xFFFF) return 1;
+        if (ws != sp || (ws & (ws >> 1))) return 0;
+        *spaces = ws;
+        *commas = cm;
+        return 2;
     #endif
     }
+    /* The sixteen ASCII bytes at s as code points at out. */
+    static inline void la_widen16(const unsigned char *s, uint32_t *out) {
+    #if defined(__SSE2__)
+        __m128i v = _mm_loadu_si128((const __m128i *) s), z = _mm_setzero_si128();
+        __m128i lo = _mm_unpacklo_epi8(v, z), hi = _mm_unpackhi_epi8(v, z);
+        _mm_storeu_si128((__m128i *) out, _mm_unpacklo_epi16(lo, z));
+        _mm_storeu_si128((__m128i *) (out + 4), _mm_unpackhi_epi16(lo, z));
+        _mm_storeu_si128((__m128i *) (out + 8), _mm_unpacklo_epi16(hi, z));
+        _mm_storeu_si128((__m128i *) (out + 12), _mm_unpackhi_epi16(hi, z));
+    #else
+        int k;
+        for (k = 0; k < 16; k++) out[k] = s[k];
+    #endif
+    }
+    static inline int la_bits16(unsigned x) {
+        x = x - ((x >> 1) & 0x5555u);
+        x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+        x = (x + (x >> 4)) & 0x0F0Fu;
+        return (int) ((x + (x >> 8)) & 0x1Fu);
+    }
     """
-    bint la_spaces16(const unsigned char *s) noexcept
+    int la_chunk16(const unsigned char *s, unsigned *spaces, unsigned *commas) noexcept
+    void la_widen16(const unsigned char *s, uint32_t *out) noexcept
+    int la_bits16(unsigned x) noexcept
 
 
 cdef Py_ssize_t collapse_piece(const unsigned char *s, size_t size, uint32_t *a, Py_ssize_t n,
                                bint *owed, Piece *p) noexcept:
     """collapse_into and piece_of in one pass over a text node's bytes (-1 as collapse_into;
-    p is then left unfinished). Runs of whitespace (most of a real page's text nodes:
-    indentation) go sixteen bytes at a time."""
+    p is then left unfinished). Sixteen bytes at a time where they are all whitespace (real
+    pages' indentation) or plain prose (ASCII, single spaces: copied as they are)."""
     cdef size_t i = 0, probe = 0
     cdef uint32_t c
-    cdef int more
-    cdef bint gap = owed[0], space, seen = False, pgap = False
+    cdef int more, chunk
+    cdef unsigned spaces, commas
+    cdef bint gap = owed[0], space, seen = False, pgap = False, first, last
     p.kind = PIECE_PLAIN
     p.length = p.lead = p.trail = p.collapsed = p.commas = 0
     while i < size:
         c = s[i]
         if c < 0x80:  # both loops' branch-free steps
-            space = ASCII_SPACE[c]
-            if space and i >= probe and i + 16 <= size:  # a run of spaces, sixteen at once
-                if la_spaces16(s + i):
+            if i >= probe and i + 16 <= size:
+                chunk = la_chunk16(s + i, &spaces, &commas)
+                if chunk == 1:  # whitespace only
                     gap = n > 0
                     p.length += 16
                     p.lead += 16 * (not seen)
@@ -118,7 +159,30 @@ cdef Py_ssize_t collapse_piece(const unsigned char *s, size_t size, uint32_t *a,
                     pgap = seen
                     i += 16
                     continue
+                first = spaces & 1
+                if chunk == 2 and (n > 0 or not first):  # prose: the bytes are the text
+                    last = (spaces >> 15) & 1
+                    if gap and not first:
+                        a[n] = 32  # the space owed (a leading space stands for it)
+                        n += 1
+                    la_widen16(s + i, a + n)
+                    n += 16 - last  # a trailing space is owed, not written
+                    gap = last
+                    p.length += 16
+                    p.commas += la_bits16(commas)
+                    # the words, the spaces inside, and a space before the first word when
+                    # text came before it
+                    p.collapsed += (16 - la_bits16(spaces) + la_bits16(spaces & 0x7FFE)
+                                    + (seen if first else pgap))
+                    if first and not seen:
+                        p.lead += 1
+                    p.trail = last
+                    pgap = last
+                    seen = True
+                    i += 16
+                    continue
                 probe = i + 16  # not again inside these sixteen bytes
+            space = ASCII_SPACE[c]
             a[n] = 32
             n += gap & (not space)
             a[n] = c
