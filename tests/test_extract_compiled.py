@@ -594,6 +594,31 @@ def test_one_pass_text_figures_equal_the_two_passes() -> None:
         assert one == two, (data, owed)
 
 
+def test_parser_clones_merge_by_the_source_count() -> None:
+    """A link the tree builder cloned (misnested blocks) is one link when the page source holds
+    its href fewer times than the tree does, and stays two when the source holds it twice; the
+    same whether the source is searched as UTF-8 bytes (with or without a BOM) or as text."""
+    cases = [
+        (b"<p><a href=/x>one<div>two</div></a></p>", [("http://a.test/x", "one two")]),
+        (b"<a href=/x>one<p>two</a> three", [("http://a.test/x", "one two")]),
+        (b"<a href=/x>one<p>two</a><script>'/x'</script>",
+         [("http://a.test/x", "one"), ("http://a.test/x", "two")]),
+        (b"<b><a href=/caf\xc3\xa9>one<p>two</a></b>", [("http://a.test/caf%C3%A9", "one two")]),
+        (b"<b><a href=/caf\xc3\xa9>one<p>two</a></b>/caf\xc3\xa9",
+         [("http://a.test/caf%C3%A9", "one"), ("http://a.test/caf%C3%A9", "two")]),
+    ]
+    for body, expected in cases:
+        for prefix, content_type in ((b"", "text/html"), (b"\xef\xbb\xbf", "text/html"),
+                                     (b"", "text/html; charset=utf-8")):
+            capture = _capture("http://a.test/", prefix + body, content_type)
+            assert _assert_same([capture]) == len(expected)
+            got = [(link.target_url, link.anchor) for link in links_from_page(capture).links]
+            assert got == expected, (body, prefix)
+        if body.isascii():  # a windows-1252 page: the compiled path searches the decoded text
+            capture = _capture("http://a.test/", body, "text/html; charset=windows-1252")
+            assert _assert_same([capture]) == len(expected)
+
+
 def test_hostile_pages_identical() -> None:
     captures = _hostile()
     assert _assert_same(captures) > 66_000

@@ -536,6 +536,41 @@ cdef bint spaces_between(str buffer, int kind, void *data, Py_ssize_t size, Py_s
     return True
 
 
+cdef extern from *:
+    """
+    #include <string.h>
+    /* memmem where the C library has it (glibc, macOS, the BSDs), else memchr and memcmp. */
+    static const char *la_memmem(const char *h, size_t n, const char *needle, size_t m) {
+    #if defined(__GLIBC__) || defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__)
+        return (const char *) memmem(h, n, needle, m);
+    #else
+        const char *end = h + n, *hit;
+        while ((size_t) (end - h) >= m) {
+            hit = (const char *) memchr(h, needle[0], (size_t) (end - h) - m + 1);
+            if (hit == NULL) return NULL;
+            if (memcmp(hit, needle, m) == 0) return hit;
+            h = hit + 1;
+        }
+        return NULL;
+    #endif
+    }
+    """
+    const char *la_memmem(const char *h, size_t n, const char *needle, size_t m) noexcept
+
+
+cdef Py_ssize_t find_bytes(bytes haystack, bytes needle, Py_ssize_t start):
+    """``haystack.find(needle, start)`` with the C library's memmem (0 <= start)."""
+    cdef const char *h = PyBytes_AS_STRING(haystack)
+    cdef Py_ssize_t n = len(haystack), m = len(needle)
+    cdef const char *hit
+    if start > n:
+        return -1
+    if m == 0:
+        return start
+    hit = la_memmem(h + start, n - start, PyBytes_AS_STRING(needle), m)
+    return -1 if hit == NULL else hit - h
+
+
 cpdef merge_clones(list pending, str buffer, source):
     """html.py's ``_merge_clones``, compiled (see there): the ids of the clones dropped.
     ``source`` is the page's text, or its strict UTF-8 encoding (the same counts: a character
@@ -581,7 +616,7 @@ cpdef merge_clones(list pending, str buffer, source):
                 found, at, exhausted = state
             needle = (<str> href).encode("utf-8", "surrogatepass") if utf8 else href
             while found < total and not exhausted:
-                at = source.find(needle, at)
+                at = find_bytes(source, needle, at) if utf8 else source.find(needle, at)
                 if at < 0:
                     exhausted = True
                     break
