@@ -291,8 +291,14 @@ cdef extern from *:
     LA_HOT unsigned la_block8(const unsigned char *s, unsigned *lt, unsigned *high) {
     #if defined(__SSE2__)
         __m128i v = _mm_loadu_si128((const __m128i *) s);
-        __m128i p = _mm_loadu_si128((const __m128i *) (s - 1));
-        __m128i x = _mm_loadu_si128((const __m128i *) (s + 1));
+        __m128i p, x;
+        *lt = (unsigned) _mm_movemask_epi8(LA_EQ8(v, 60));
+        *high = (unsigned) _mm_movemask_epi8(v);
+        if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(LA_EQ8(v, 45), LA_EQ8(v, 40)),
+                                            _mm_or_si128(LA_EQ8(v, 67), LA_EQ8(v, 106)))))
+            return 0;  /* no trigger character: the bytes around need no look */
+        p = _mm_loadu_si128((const __m128i *) (s - 1));
+        x = _mm_loadu_si128((const __m128i *) (s + 1));
         __m128i dash = _mm_and_si128(LA_EQ8(v, 45), _mm_or_si128(
             _mm_or_si128(_mm_or_si128(LA_EQ8(p, 65), LA_EQ8(p, 77)),
                          _mm_or_si128(LA_EQ8(p, 87), LA_EQ8(p, 71))),
@@ -303,8 +309,6 @@ cdef extern from *:
                                      _mm_or_si128(LA_EQ8(p, 113), LA_EQ8(p, 109)));
         __m128i rest = _mm_or_si128(_mm_and_si128(LA_EQ8(v, 67), LA_EQ8(p, 97)),
                                     _mm_and_si128(LA_EQ8(v, 106), LA_EQ8(p, 104)));
-        *lt = (unsigned) _mm_movemask_epi8(LA_EQ8(v, 60));
-        *high = (unsigned) _mm_movemask_epi8(v);
         return (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(dash, call), rest));
     #else
         unsigned bits = 0, lts = 0, highs = 0, k;

@@ -527,6 +527,14 @@ cdef extern from "Python.h":
     char *PyBytes_AS_STRING(object b)
 
 
+# The first letters of the block tags, either case (block_tag_bytes rejects others at once).
+cdef unsigned char BLOCK_FIRST[256]
+_i = 0
+while la_block_tag(_i) != NULL:
+    BLOCK_FIRST[la_block_tag(_i)[0]] = BLOCK_FIRST[la_block_tag(_i)[0] - 32] = 1
+    _i += 1
+
+
 cdef bint block_tag_bytes(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) noexcept:
     """block_tag_at on the UTF-8 encoding of the text (valid UTF-8; '<' at byte i)."""
     cdef Py_ssize_t j = i + 1, k = 0
@@ -534,6 +542,8 @@ cdef bint block_tag_bytes(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) no
     cdef char word[12]
     if j < n and s[j] == 47:
         j += 1
+    if j >= n or not BLOCK_FIRST[s[j]]:
+        return False  # (a name must start with a block tag's first letter)
     while j < n:
         c = s[j]
         if c >= 0x80:  # a non-ASCII character ends the name, or makes it no tag name
