@@ -29,6 +29,8 @@ def configure(placement_module, places):
     Placement members in code order (content, navigation, header, footer, sidebar, comment,
     unknown)."""
     global _placement, _PLACES, _CODES
+    token_table_clear()
+    _token_codes.clear()
     _placement = placement_module
     _PLACES = [None, *places]
     _CODES = {p: i for i, p in enumerate(_PLACES)}
@@ -41,6 +43,89 @@ cdef int token_code(str value) except -1:
         if len(_token_codes) < 50_000:
             _token_codes[value] = hit
     return hit
+
+
+# token_code by the attribute's bytes (the same bytes decode to the same str): an open-addressing
+# table of copies of the keys, so an id or class seen before costs no decode and no dict.
+cdef struct TokenEntry:
+    uint64_t hash
+    char *key  # NULL: an empty slot
+    Py_ssize_t size
+    int code
+
+
+cdef TokenEntry *_token_table = NULL
+cdef Py_ssize_t _token_cap = 0
+cdef Py_ssize_t _token_count = 0
+DEF TOKEN_MAX = 32768  # entries kept (then new values go to token_code alone)
+DEF TOKEN_KEY_MAX = 256  # bytes
+
+
+cdef inline uint64_t fnv1a(const unsigned char *s, Py_ssize_t n) noexcept:
+    cdef uint64_t h = 14695981039346656037ULL
+    cdef Py_ssize_t i
+    for i in range(n):
+        h = (h ^ s[i]) * 1099511628211ULL
+    return h
+
+
+cdef void token_table_clear() noexcept:
+    global _token_table, _token_cap, _token_count
+    cdef Py_ssize_t i
+    for i in range(_token_cap):
+        free(_token_table[i].key)
+    free(_token_table)
+    _token_table, _token_cap, _token_count = NULL, 0, 0
+
+
+cdef int token_table_grow() except -1:
+    global _token_table, _token_cap
+    cdef Py_ssize_t cap = _token_cap * 2 if _token_cap else 1024, i, j
+    cdef TokenEntry *table = <TokenEntry *> malloc(cap * sizeof(TokenEntry))
+    if table == NULL:
+        raise MemoryError()
+    memset(table, 0, cap * sizeof(TokenEntry))
+    for i in range(_token_cap):
+        if _token_table[i].key != NULL:
+            j = <Py_ssize_t> (_token_table[i].hash & <uint64_t> (cap - 1))
+            while table[j].key != NULL:
+                j = (j + 1) & (cap - 1)
+            table[j] = _token_table[i]
+    free(_token_table)
+    _token_table, _token_cap = table, cap
+    return 0
+
+
+cdef int token_code_of(const unsigned char *s, Py_ssize_t n) except -1:
+    """``token_code(value)`` of the attribute value bytes s[:n] (n > 0), decoded as
+    ``attr_value`` decodes them."""
+    global _token_count
+    cdef uint64_t h = fnv1a(s, n)
+    cdef Py_ssize_t i
+    cdef int code
+    cdef char *key
+    if _token_cap:
+        i = <Py_ssize_t> (h & <uint64_t> (_token_cap - 1))
+        while _token_table[i].key != NULL:
+            if (_token_table[i].hash == h and _token_table[i].size == n
+                    and memcmp(_token_table[i].key, s, n) == 0):
+                return _token_table[i].code
+            i = (i + 1) & (_token_cap - 1)
+    code = token_code(PyUnicode_DecodeUTF8(<const char *> s, n, "replace"))
+    if n <= TOKEN_KEY_MAX and _token_count < TOKEN_MAX:
+        if 2 * (_token_count + 1) > _token_cap:
+            token_table_grow()
+        key = <char *> malloc(n)
+        if key == NULL:
+            return code
+        memcpy(key, s, n)
+        i = <Py_ssize_t> (h & <uint64_t> (_token_cap - 1))
+        while _token_table[i].key != NULL:
+            i = (i + 1) & (_token_cap - 1)
+        _token_table[i].hash, _token_table[i].key = h, key
+        _token_table[i].size, _token_table[i].code = n, code
+        _token_count += 1
+    return code
 
 
 cdef int role_code(str role) except -1:
@@ -129,10 +214,13 @@ cdef int element_signal(lxb_dom_node_t *node, bint *strong) except -1:
     best = tag_signal(tag)
     strong[0] = best != C_NONE
     cdef int i
+    cdef const unsigned char *data
+    cdef size_t size
     for i in range(2):
-        value = value_of(ident if i == 0 else cls)
-        if value:
-            place = token_code(value)
+        attr = ident if i == 0 else cls
+        data = la_attr_value(attr, &size) if attr != NULL else NULL
+        if data != NULL and size:  # (value_of's '' for a missing or empty value)
+            place = token_code_of(data, size)
             if place != C_NONE and (best == C_NONE or PRIORITY[place] < PRIORITY[best]):
                 best = place
                 strong[0] = False
