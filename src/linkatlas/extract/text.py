@@ -113,9 +113,18 @@ _MAYBE_SPACE = rb"[\x80-\xff\t\n\x0b\x0c\r\x1c-\x1f ]"
 _AHEAD = re.compile(rb"(?:" + _MAYBE_SPACE + rb"*(?!" + _MAYBE_SPACE + rb").){48}", re.S)
 
 
+_AHEAD_BYTES = 96  # the quick window's bytes from the trigger on
+_SPACE_BYTES = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+
+
 def _window(body: bytes, pos: int) -> tuple[str, int]:
     """The text of the bytes around ``pos`` (a trigger's ASCII byte) and its offset in it."""
     start = max(0, pos - _BACK_BYTES)
+    # the usual case: ASCII all round and 48 non-space characters within 96 bytes (or the end)
+    quick = body[start : pos + _AHEAD_BYTES]
+    if quick.isascii() and (start + len(quick) == len(body) or len(
+            quick[pos - start :].translate(None, _SPACE_BYTES)) >= 48):
+        return quick.decode("ascii"), pos - start
     while start > 0 and body[start] & 0xC0 == 0x80:  # back to the first byte of a character
         start -= 1
     m = _AHEAD.match(body, pos)
