@@ -19,7 +19,6 @@ PRIORITY[:] = [9, 3, 1, 1, 1, 1, 0, 2]
 cdef object _placement = None  # linkatlas.extract.placement, set by configure()
 cdef list _PLACES = []  # code -> Placement or None
 cdef dict _CODES = {}  # Placement or None -> code
-cdef dict _token_codes = {}
 cdef dict _role_codes = {}
 cdef dict _weights = {}
 
@@ -30,23 +29,14 @@ def configure(placement_module, places):
     unknown)."""
     global _placement, _PLACES, _CODES
     token_table_clear()
-    _token_codes.clear()
     _placement = placement_module
     _PLACES = [None, *places]
     _CODES = {p: i for i, p in enumerate(_PLACES)}
 
 
-cdef int token_code(str value) except -1:
-    hit = _token_codes.get(value)
-    if hit is None:
-        hit = _CODES[_placement.token_signal(value)]
-        if len(_token_codes) < 50_000:
-            _token_codes[value] = hit
-    return hit
-
-
-# token_code by the attribute's bytes (the same bytes decode to the same str): an open-addressing
-# table of copies of the keys, so an id or class seen before costs no decode and no dict.
+# The placement code of an id or class value, by the attribute's bytes (the same bytes decode
+# to the same str): an open-addressing table of copies of the keys, so a value seen before costs
+# no decode and no call (past TOKEN_MAX, placement.token_signal's own cache answers).
 cdef struct TokenEntry:
     uint64_t hash
     char *key  # NULL: an empty slot
@@ -57,7 +47,7 @@ cdef struct TokenEntry:
 cdef TokenEntry *_token_table = NULL
 cdef Py_ssize_t _token_cap = 0
 cdef Py_ssize_t _token_count = 0
-DEF TOKEN_MAX = 32768  # entries kept (then new values go to token_code alone)
+DEF TOKEN_MAX = 32768  # entries kept (then new values go to token_signal alone)
 DEF TOKEN_KEY_MAX = 256  # bytes
 
 
@@ -97,8 +87,8 @@ cdef int token_table_grow() except -1:
 
 
 cdef int token_code_of(const unsigned char *s, Py_ssize_t n) except -1:
-    """``token_code(value)`` of the attribute value bytes s[:n] (n > 0), decoded as
-    ``attr_value`` decodes them."""
+    """The code of ``placement.token_signal`` of the attribute value bytes s[:n] (n > 0),
+    decoded as ``attr_value`` decodes them."""
     global _token_count
     cdef uint64_t h = fnv1a(s, n)
     cdef Py_ssize_t i
@@ -111,7 +101,8 @@ cdef int token_code_of(const unsigned char *s, Py_ssize_t n) except -1:
                     and memcmp(_token_table[i].key, s, n) == 0):
                 return _token_table[i].code
             i = (i + 1) & (_token_cap - 1)
-    code = token_code(PyUnicode_DecodeUTF8(<const char *> s, n, "replace"))
+    value = PyUnicode_DecodeUTF8(<const char *> s, n, "replace")
+    code = _CODES[_placement.token_signal(value)]
     if n <= TOKEN_KEY_MAX and _token_count < TOKEN_MAX:
         if 2 * (_token_count + 1) > _token_cap:
             token_table_grow()

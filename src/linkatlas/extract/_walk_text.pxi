@@ -159,7 +159,7 @@ cdef Py_ssize_t collapse_piece(const unsigned char *s, size_t size, uint32_t *a,
                     pgap = seen
                     i += 16
                     continue
-                first = spaces & 1
+                first = chunk == 2 and spaces & 1  # (spaces is set for prose only)
                 if chunk == 2 and (n > 0 or not first):  # prose: the bytes are the text
                     last = (spaces >> 15) & 1
                     if gap and not first:
