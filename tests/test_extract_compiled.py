@@ -619,6 +619,54 @@ def test_parser_clones_merge_by_the_source_count() -> None:
             assert _assert_same([capture]) == len(expected)
 
 
+def test_href_memo_hits_give_what_resolution_gives() -> None:
+    """The compiled path's memo of resolved hrefs (by their bytes, behind the page's origin for
+    a path-absolute href) gives on later pages what resolving gives: the same hrefs on pages
+    of other origins and bases, with fragments, spaces, odd slashes and unresolvable ones."""
+    walk = html.compiled_walk()
+    assert walk is not None
+    hrefs = ["/x", "/x#frag", "/#top", "#top", "/", "http://a.test/x", "http://a.test/x#f",
+             "http://a.test/", "https://b.test/p?q=1#f", "http://", "http://[bad/", "/x ",
+             " /x", "/x\u00a0", "//c.test/y", "/\\c.test/z", "/\tx", "/caf\u00e9",
+             "HTTP://a.test/up", "mailto:me@a.test", "/%7Ex/../y", "http://a.test:80/x",
+             "https://a.test:443/x", "http://xn--nxasmq6b.test/x", "http://A.TEST/X"]
+    body = "".join(f'<p><a href="{h}">link {i}</a></p>' for i, h in enumerate(hrefs))
+    urls_ = ["http://a.test/", "http://a.test/dir/page", "https://a.test/", "http://b.test:8080/",
+             "http://user@a.test/", "http://a.test/x"]
+    pages = [_capture(u, body.encode()) for u in urls_]
+    pages += [_capture(u, (f'<base href="{b}">' + body).encode()) for u in urls_[:2]
+              for b in ("http://c.test/base/", "/other/", "https://a.test:8443/")]
+    walk.clear_href_memo()
+    first = _assert_same(pages[:1])
+    size = walk.href_memo_size()
+    # the keyed forms: path-absolute with a plain origin and absolute http(s), whose last byte
+    # is no space (the page's own URL, "#top", "//", "/\\", "/\t", " /x", NBSP, "HTTP:" are not)
+    assert size == 15
+    assert _assert_same(pages[:1]) == first
+    assert walk.href_memo_size() == size  # all hits
+    assert _assert_same(pages) > 0
+    assert _assert_same(pages) > 0  # every page again, on a full memo
+    walk.clear_href_memo()
+    assert walk.href_memo_size() == 0
+
+
+def test_occurrences_count_on_from_the_header_links() -> None:
+    """Occurrences count per (target, kind, anchor) across the links the headers gave (a Link
+    header canonical, a redirect's Location) and the page's own."""
+    body = (b'<link rel=canonical href=/c><link rel=canonical href="http://a.test/c">'
+            b'<a href=/c>c</a><a href=/c>c</a><a href=/c>d</a><a href="http://a.test/c">c</a>')
+    headers = (("Content-Type", "text/html"), ("Link", '<http://a.test/c>; rel="canonical"'),
+               ("Link", "</c>; rel=canonical"))
+    capture = Capture(url="http://a.test/p", status=200, headers=headers, body=body,
+                      fetched_at=NOW, observed_in="test")
+    assert _assert_same([capture]) == 8
+    got = [(link.kind.value, link.anchor, link.occurrence)
+           for link in links_from_page(capture).links]
+    assert got == [("canonical", "", 0), ("canonical", "", 1), ("canonical", "", 2),
+                   ("canonical", "", 3), ("a", "c", 0), ("a", "c", 1), ("a", "d", 0),
+                   ("a", "c", 2)]
+
+
 def test_hostile_pages_identical() -> None:
     captures = _hostile()
     assert _assert_same(captures) > 66_000

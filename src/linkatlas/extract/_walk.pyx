@@ -11,6 +11,7 @@ the walks emit the marker characters where html.py used to insert marker text no
 """
 
 cimport cython
+from cpython.ref cimport PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uint16_t, uint32_t, uint64_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
@@ -34,6 +35,7 @@ cdef extern from "Python.h":
                                   int direction) except -2
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     int PyUnicode_4BYTE_KIND
+    const char *PyUnicode_AsUTF8AndSize(object s, Py_ssize_t *size) except NULL
 
 cdef extern from *:
     """

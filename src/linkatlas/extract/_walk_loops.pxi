@@ -267,6 +267,7 @@ cdef class Pending:
     cdef public Py_ssize_t end
     cdef public object place
     cdef public str anchor
+    cdef object hosts  # the target's (host, domain) when collect had them, else None
 
     def __init__(self, LexborNode node, str target, kind, str rel, dict attrs):
         self.ptr = node.node
@@ -306,6 +307,7 @@ def configure_resolution(dict shared, Py_ssize_t href_max, link_rels):
     _shared = shared
     _shared_href_max = href_max
     _link_rels = frozenset(link_rels)
+    la_hrefs_clear()
 
 
 def shared_key(str origin, str href):
@@ -369,6 +371,153 @@ cdef bint is_mailto(str href):
 cdef object _MISS = object()  # a memo's "not there"
 
 
+# ---------------------------------------------------------------------------------------------
+# The compiled path's own resolution memo, read before any str is made: the href attribute's
+# bytes (behind the resolver's origin for a path-absolute href) -> (target or None, its
+# (host, domain) or None). A repeat of an href met on an earlier page costs a hash of its
+# bytes and one comparison: no decode, no strip, no key tuple, no dict look-ups, and emit
+# takes the target's hosts from the item. Entries are written only for hrefs the shared memo
+# would key (absolute http(s), or path-absolute with a plain origin) once the str path has
+# resolved them, so a hit gives what that path gives. "http://h" + "/x" and "http://h/x" are
+# one key: a path-absolute href resolves against a plain origin as the absolute URL would.
+
+cdef extern from *:
+    """
+    typedef struct {
+        uint64_t hash;
+        unsigned char *key;  /* NULL: an empty slot */
+        size_t len;
+        PyObject *target;    /* str or None */
+        PyObject *hosts;     /* (host, domain) or None */
+    } la_href_entry;
+    #define LA_HREF_SLOTS 65536  /* a power of two; cleared when half full */
+    static la_href_entry *la_hrefs = NULL;
+    static size_t la_hrefs_used = 0;
+    static uint64_t la_mix(uint64_t h, const unsigned char *s, size_t n) {
+        uint64_t w;
+        while (n >= 8) {
+            memcpy(&w, s, 8);
+            h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+            h ^= h >> 32;
+            s += 8; n -= 8;
+        }
+        w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w ^ ((uint64_t) n << 56)) * 0x9E3779B97F4A7C15ULL;
+        return h ^ (h >> 29);
+    }
+    /* Whether key_of would give href (these bytes, decoded) a key, and the origin goes in
+       front of it: 0 no key, 1 the href alone, 2 origin + href. Only forms whose decoding is
+       their bytes at both ends (no space str.strip would remove). */
+    static int la_href_keyed(const unsigned char *s, size_t n, size_t origin_len) {
+        unsigned char c;
+        if (n == 0 || n > 512) return 0;
+        c = s[n - 1];
+        if (c >= 0x80 || c == 32 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f)) return 0;
+        if (n >= 7 && memcmp(s, "http://", 7) == 0) return 1;
+        if (n >= 8 && memcmp(s, "https://", 8) == 0) return 1;
+        if (s[0] == '/' && origin_len) {
+            if (n > 1 && (s[1] == 47 || s[1] == 92 || s[1] == 9 || s[1] == 10 || s[1] == 13))  /* / backslash tab LF CR */
+                return 0;
+            return 2;
+        }
+        return 0;
+    }
+    static la_href_entry *la_href_slot(const unsigned char *o, size_t olen,
+                                       const unsigned char *s, size_t n, uint64_t *hash) {
+        size_t i;
+        la_href_entry *e;
+        uint64_t h = la_mix(la_mix(0x51ED270B7A2F1C3DULL, o, olen), s, n);
+        *hash = h;
+        if (la_hrefs == NULL) return NULL;
+        i = (size_t) h & (LA_HREF_SLOTS - 1);
+        for (;;) {
+            e = &la_hrefs[i];
+            if (e->key == NULL) return e;
+            if (e->hash == h && e->len == olen + n && memcmp(e->key, o, olen) == 0
+                    && memcmp(e->key + olen, s, n) == 0) return e;
+            i = (i + 1) & (LA_HREF_SLOTS - 1);
+        }
+    }
+    static void la_hrefs_clear(void) {
+        size_t i;
+        if (la_hrefs == NULL) return;
+        for (i = 0; i < LA_HREF_SLOTS; i++) {
+            if (la_hrefs[i].key != NULL) {
+                free(la_hrefs[i].key);
+                Py_DECREF(la_hrefs[i].target);
+                Py_DECREF(la_hrefs[i].hosts);
+            }
+        }
+        memset(la_hrefs, 0, LA_HREF_SLOTS * sizeof(la_href_entry));
+        la_hrefs_used = 0;
+    }
+    /* Store target and hosts (new references taken) under origin + href; 0, or -1 when memory
+       ran out (nothing stored: the memo is only a shortcut). */
+    static int la_href_store(const unsigned char *o, size_t olen, const unsigned char *s,
+                             size_t n, PyObject *target, PyObject *hosts) {
+        uint64_t h;
+        la_href_entry *e;
+        unsigned char *key;
+        if (la_hrefs == NULL) {
+            la_hrefs = (la_href_entry *) calloc(LA_HREF_SLOTS, sizeof(la_href_entry));
+            if (la_hrefs == NULL) return -1;
+        }
+        if (la_hrefs_used >= LA_HREF_SLOTS / 2) la_hrefs_clear();
+        e = la_href_slot(o, olen, s, n, &h);
+        if (e->key != NULL) return 0;
+        key = (unsigned char *) malloc(olen + n);
+        if (key == NULL) return -1;
+        memcpy(key, o, olen);
+        memcpy(key + olen, s, n);
+        e->hash = h; e->key = key; e->len = olen + n;
+        Py_INCREF(target); e->target = target;
+        Py_INCREF(hosts); e->hosts = hosts;
+        la_hrefs_used++;
+        return 0;
+    }
+    """
+    ctypedef struct la_href_entry:
+        unsigned char *key
+        PyObject *target
+        PyObject *hosts
+    int la_href_keyed(const unsigned char *s, size_t n, size_t origin_len) noexcept
+    la_href_entry *la_href_slot(const unsigned char *o, size_t olen, const unsigned char *s,
+                                size_t n, uint64_t *hash) noexcept
+    void la_hrefs_clear()
+    size_t la_hrefs_used
+    int la_href_store(const unsigned char *o, size_t olen, const unsigned char *s, size_t n,
+                      PyObject *target, PyObject *hosts) noexcept
+
+
+def clear_href_memo():
+    """Empty the compiled path's resolution memo (configure_resolution does; for the tests)."""
+    la_hrefs_clear()
+
+
+def href_memo_size():
+    """The number of hrefs in the compiled path's resolution memo (for the tests)."""
+    return la_hrefs_used
+
+
+cdef const unsigned char *attr_bytes(lxb_dom_node_t *node, const char *name, size_t name_len,
+                                     size_t *value_len) noexcept:
+    """The value bytes of the attribute ``attr_value`` reads, NULL when it reads ''."""
+    cdef const lxb_dom_attr_t *attr = la_first_attr(node)
+    cdef const lxb_dom_attr_t *found = NULL
+    cdef const unsigned char *key
+    cdef size_t key_len
+    while attr != NULL:
+        key = la_attr_name(attr, &key_len)
+        if key_len == name_len and memcmp(key, name, name_len) == 0:
+            found = attr
+        attr = la_next_attr(attr)
+    value_len[0] = 0
+    if found == NULL:
+        return NULL
+    return la_attr_value(found, value_len)
+
+
 def collect(LinkElements found, resolve, set same_page, set emails, list robots, list items,
             meta, link_element, mailto_address, kind_a, kind_area):
     """The body of html.py's ``_HtmlPage._collect`` loop, compiled: head elements go to
@@ -378,9 +527,15 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
     cdef Pending item
     cdef dict cache = resolve._cache  # _Resolver's own memo, read first as its __call__ does
     cdef str origin = resolve.origin
-    cdef Py_ssize_t i
+    cdef Py_ssize_t i, olen = 0
     cdef unsigned char tag
     cdef lxb_dom_node_t *node
+    cdef const unsigned char *o = <const unsigned char *> PyUnicode_AsUTF8AndSize(origin, &olen)
+    cdef const unsigned char *hb = NULL
+    cdef size_t hlen = 0
+    cdef int keyed
+    cdef uint64_t hash
+    cdef la_href_entry *entry
     for i in range(found.count):
         node = found.nodes[i]
         tag = found.tags[i]
@@ -391,6 +546,20 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
                     or attr_value(node, b"http-equiv", 10).strip().lower() == "refresh"):
                 meta(attributes(node), robots, resolve, items)
             continue
+        if tag != EL_LINK:  # the bytes memo first
+            hb = attr_bytes(node, b"href", 4, &hlen)
+            keyed = la_href_keyed(hb, hlen, olen) if hb != NULL else 0
+            if keyed:
+                entry = la_href_slot(o, olen if keyed == 2 else 0, hb, hlen, &hash)
+                if entry != NULL and entry.key != NULL:
+                    target = <object> entry.target
+                    if target is None or (memchr(hb, 35, hlen) != NULL and target in same_page):
+                        continue
+                    items.append(new_pending(node, found.tree, target, <object> entry.hosts,
+                                             kind_area if tag == EL_AREA else kind_a))
+                    continue
+        else:
+            keyed = 0
         href = stripped_href(node)  # (attrs.get("href") or "").strip()
         if tag == EL_LINK:
             # only a rel html.py's _link_element keeps (canonical, alternate, _LINK_RELS)
@@ -412,19 +581,31 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
                 target = _shared.get(key, _MISS)
             if target is _MISS:
                 target = resolve(href)
+        hosts = None
+        if keyed:  # the bytes are the href (it was keyed so): remember what it gave
+            if target is not None:
+                hosts = hosts_of(target)
+            la_href_store(o, olen if keyed == 2 else 0, hb, hlen, <PyObject *> target,
+                          <PyObject *> hosts)
         if target is None or (PyUnicode_FindChar(href, 35, 0, PyUnicode_GET_LENGTH(href), 1) >= 0
                               and target in same_page):
             continue
-        item = Pending.__new__(Pending)
-        item.ptr = node
-        item.tree = found.tree
-        item.target = target
-        item.kind = kind_area if tag == EL_AREA else kind_a
-        item.rel = attr_value(node, b"rel", 3)  # attrs.get("rel") or ""
-        item.start = -1
-        item.end = -1
-        item.anchor = ""
-        items.append(item)
+        items.append(new_pending(node, found.tree, target, hosts,
+                                 kind_area if tag == EL_AREA else kind_a))
+
+
+cdef Pending new_pending(lxb_dom_node_t *node, LexborHTMLParser tree, str target, hosts, kind):
+    cdef Pending item = Pending.__new__(Pending)
+    item.ptr = node
+    item.tree = tree
+    item.target = target
+    item.hosts = hosts
+    item.kind = kind
+    item.rel = attr_value(node, b"rel", 3)  # attrs.get("rel") or ""
+    item.start = -1
+    item.end = -1
+    item.anchor = ""
+    return item
 
 
 cdef bint same_text(const unsigned char *a, size_t a_len, const unsigned char *b,

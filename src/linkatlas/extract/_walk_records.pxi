@@ -7,7 +7,6 @@
 # is the same object ``__init__`` would build (no __post_init__, no validation in Link); the
 # tests compare every field of every link with the pure-Python path.
 
-from cpython.ref cimport PyObject
 
 cdef extern from *:
     """
@@ -62,6 +61,18 @@ DEF HOST_MEMO_MAX = 65536  # as many as the lru_cache it fronts (urls._cached_ho
 DEF HOST_MEMO_KEY_MAX = 512  # bounds the memo's memory whatever the URLs
 
 
+cdef object hosts_of(str target):
+    """``urls.host_and_domain(target)``, from the memo in front of its lru_cache."""
+    hosts = _host_memo.get(target)
+    if hosts is None:  # urls.host_and_domain is an lru_cache; a dict read is cheaper
+        hosts = _host_and_domain(target)
+        if PyUnicode_GET_LENGTH(target) <= HOST_MEMO_KEY_MAX:
+            if len(_host_memo) >= HOST_MEMO_MAX:
+                _host_memo.clear()
+            _host_memo[target] = hosts
+    return hosts
+
+
 cdef tuple rel_info(str rel):
     """``common.rel_flags(rel)`` (normalised tokens, nofollow, sponsored, ugc), from its cache
     when it is there."""
@@ -100,38 +111,84 @@ def configure_records(type link_type, tuple field_names, host_and_domain, rel_fl
 
 cdef object _true_object = True  # (a C cast of the literal True would give 1)
 cdef object _false_object = False
-cdef object _zero = 0
 
-cdef extern from "Python.h":
-    Py_ssize_t PyDict_GET_SIZE(object d)
-    PyObject *PyDict_SetDefault(object d, object key, object default) except NULL  # borrowed
+# The occurrence count of emit: html.py keeps the last occurrence of each (target, kind,
+# anchor) in a dict keyed by the tuple; here an open-addressing table of borrowed references
+# (the items and records hold the objects while emit runs) does the same without building a
+# tuple a link. Kinds are enum members, equal only to themselves: compared by identity.
+cdef extern from *:
+    """
+    typedef struct {
+        PyObject *target, *kind, *anchor;  /* borrowed; target NULL: an empty slot */
+        Py_hash_t hash;
+        Py_ssize_t last;
+    } la_occ_entry;
+    typedef struct { la_occ_entry *slots; size_t mask; } la_occ_table;
+    static int la_occ_init(la_occ_table *t, Py_ssize_t n) {
+        size_t cap = 16;
+        while (cap < 2 * (size_t) n + 2) cap <<= 1;
+        t->slots = (la_occ_entry *) calloc(cap, sizeof(la_occ_entry));
+        t->mask = cap - 1;
+        if (t->slots == NULL) { PyErr_NoMemory(); return -1; }
+        return 0;
+    }
+    /* The next occurrence of (target, kind, anchor): 0 the first time, then 1, 2, ... (or
+       start + 1 after a seed of start); -1 with an exception set on error. */
+    static Py_ssize_t la_occ_next(la_occ_table *t, PyObject *target, PyObject *kind,
+                                  PyObject *anchor, Py_ssize_t seed) {
+        Py_hash_t ht = PyObject_Hash(target), ha, h;
+        size_t i;
+        int eq;
+        la_occ_entry *e;
+        if (ht == -1) return -1;
+        ha = PyObject_Hash(anchor);
+        if (ha == -1) return -1;
+        h = (Py_hash_t) (((size_t) ht * 1000003u) ^ ((size_t) kind >> 4) ^ ((size_t) ha * 31u));
+        i = (size_t) h & t->mask;
+        for (;;) {
+            e = &t->slots[i];
+            if (e->target == NULL) {
+                e->target = target; e->kind = kind; e->anchor = anchor; e->hash = h;
+                e->last = seed >= 0 ? seed : 0;
+                return e->last;
+            }
+            if (e->hash == h && e->kind == kind) {
+                eq = e->target == target ? 1 : PyObject_RichCompareBool(e->target, target, Py_EQ);
+                if (eq < 0) return -1;
+                if (eq) {
+                    eq = e->anchor == anchor ? 1
+                         : PyObject_RichCompareBool(e->anchor, anchor, Py_EQ);
+                    if (eq < 0) return -1;
+                    if (eq) {
+                        e->last = seed >= 0 ? seed : e->last + 1;
+                        return e->last;
+                    }
+                }
+            }
+            i = (i + 1) & t->mask;
+        }
+    }
+    """
+    ctypedef struct la_occ_table:
+        void *slots
+    int la_occ_init(la_occ_table *t, Py_ssize_t n) except -1
+    Py_ssize_t la_occ_next(la_occ_table *t, PyObject *target, PyObject *kind, PyObject *anchor,
+                           Py_ssize_t seed) except -1
 cdef PyObject *_TRUE = <PyObject *> _true_object
 cdef PyObject *_FALSE = <PyObject *> _false_object
 
 
 cpdef emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
-    """html.py's ``_emit`` loop, compiled: every link record in document order (head links
-    through ``builder.add``) with its context (n characters each side of its offsets in the
-    buffer), built as ``make`` (a ``common.LinkMaker``) would build it; returns (internal
-    links, body links)."""
-    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
-    cdef int kind_ = PyUnicode_KIND(buffer)
-    cdef void *data = PyUnicode_DATA(buffer)
-    cdef Pending item
-    cdef list links = builder.links
-    cdef dict seen = builder.seen
-    cdef Py_ssize_t j = 0, internal = 0
-    # The record's values as borrowed references: each object is held by a local below (or is
-    # True, False or a constant) until la_new_record takes its own references.
+    """html.py's ``_emit`` loop, compiled: every link record in document order with its
+    context (n characters each side of its offsets in the buffer), built as ``make`` (a
+    ``common.LinkMaker``) would build it; returns (internal links, body links). The tuples
+    among the items are head links ((target, kind), kinds that are no anchors, as
+    ``builder.add`` would add them)."""
+    # The record's values as borrowed references: each object is held by a local of
+    # emit_loop (or is True, False or a constant) until la_new_record takes its own references.
     cdef PyObject *vals[N_LINK_FIELDS]
-    cdef bint page_nofollow = make.page_nofollow
-    cdef bint blocked, is_internal
-    cdef str before, after
-    cdef tuple around
-    # Python objects all: each one's pointer goes into vals (no C type inferred for any)
-    cdef object target, kind, anchor, t_host, t_domain, rel_norm, nofollow, sponsored, ugc
-    cdef object place, occurrence, position
-    no_rel = ("", False, False, False)
+    cdef la_occ_table table
+    cdef tuple key
     source, s_host, s_domain = make._source, make._host, make._domain
     first_seen, via, observed_in = make._seen, make._via, make._observed_in
     vals[0] = <PyObject *> source
@@ -140,11 +197,34 @@ cpdef emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
     vals[19] = vals[20] = <PyObject *> first_seen
     vals[21] = <PyObject *> via
     vals[22] = <PyObject *> observed_in
+    seen = builder.seen  # the links builder.add made before (redirect, Link header canonical)
+    la_occ_init(&table, len(items) + len(seen))
+    try:
+        for key, last in seen.items():
+            la_occ_next(&table, <PyObject *> key[0], <PyObject *> key[1], <PyObject *> key[2],
+                        last)
+        return emit_loop(items, buffer, n, builder.links, unknown, &table, vals,
+                         make.page_nofollow, s_domain)
+    finally:
+        free(table.slots)
+
+
+cdef tuple emit_loop(list items, str buffer, Py_ssize_t n, list links, unknown,
+                     la_occ_table *table, PyObject **vals, bint page_nofollow, s_domain):
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(buffer)
+    cdef int kind_ = PyUnicode_KIND(buffer)
+    cdef void *data = PyUnicode_DATA(buffer)
+    cdef Pending item
+    cdef Py_ssize_t j = 0, internal = 0
+    cdef bint blocked, is_internal
+    cdef str before, after
+    cdef tuple around
+    # Python objects all: each one's pointer goes into vals (no C type inferred for any)
+    cdef object target, kind, anchor, t_host, t_domain, rel_norm, nofollow, sponsored, ugc
+    cdef object place, occurrence, position
+    no_rel = ("", False, False, False)
     for entry in items:
-        if type(entry) is tuple:  # a head link: (target, kind), as builder.add would make it
-            if len(<tuple> entry) != 2 or entry[1] in _anchor_kinds:
-                builder.add(*entry)  # (never met: head links are no anchors)
-                continue
+        if type(entry) is tuple:  # a head link
             target, kind = entry
             anchor = before = after = ""
             rel_norm, nofollow, sponsored, ugc = no_rel
@@ -160,20 +240,13 @@ cpdef emit(list items, str buffer, Py_ssize_t n, make, builder, unknown):
             place = item.place or unknown
             around = context_pair(buffer, kind_, data, size, item.start, item.end, n)
             before, after = around
-        key = (target, kind, anchor)
-        # seen.get(key, -1) + 1, stored back: a new key (most) costs one look-up
-        count = PyDict_GET_SIZE(seen)
-        occurrence = <object> PyDict_SetDefault(seen, key, _zero)
-        if PyDict_GET_SIZE(seen) == count:  # met before: its last occurrence was stored
-            occurrence = occurrence + 1
-            seen[key] = occurrence
-        hosts = _host_memo.get(target)
-        if hosts is None:  # urls.host_and_domain is an lru_cache; a dict read is cheaper
-            hosts = _host_and_domain(target)
-            if PyUnicode_GET_LENGTH(target) <= HOST_MEMO_KEY_MAX:
-                if len(_host_memo) >= HOST_MEMO_MAX:
-                    _host_memo.clear()
-                _host_memo[target] = hosts
+        # seen.get(key, -1) + 1, stored back (in the table: seen is not read again)
+        occurrence = la_occ_next(table, <PyObject *> target, <PyObject *> kind,
+                                 <PyObject *> anchor, -1)
+        if type(entry) is tuple or item.hosts is None:
+            hosts = hosts_of(target)
+        else:
+            hosts = item.hosts
         t_host, t_domain = hosts
         blocked = nofollow or sponsored or ugc or page_nofollow
         is_internal = s_domain == t_domain
