@@ -316,52 +316,114 @@ cdef int room(uint32_t **out, Py_ssize_t *cap, Py_ssize_t n, Py_ssize_t more) ex
     return 0
 
 
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+    /* The index of the first marker (a code point from U+F0000 up) in a[i:n], or n: eight
+       code points at a time (markers are a few in a text of thousands). */
+    static Py_ssize_t la_next_marker(const uint32_t *a, Py_ssize_t i, Py_ssize_t n) {
+    #if defined(__SSE2__)
+        const __m128i below = _mm_set1_epi32(0xEFFFF);
+        while (i + 8 <= n) {
+            __m128i x = _mm_cmpgt_epi32(_mm_loadu_si128((const __m128i *) (a + i)), below);
+            __m128i y = _mm_cmpgt_epi32(_mm_loadu_si128((const __m128i *) (a + i + 4)), below);
+            int m = _mm_movemask_ps(_mm_castsi128_ps(x))
+                    | (_mm_movemask_ps(_mm_castsi128_ps(y)) << 4);
+            if (m) return i + __builtin_ctz((unsigned) m);
+            i += 8;
+        }
+    #endif
+        while (i < n && a[i] < 0xF0000) i++;
+        return i;
+    }
+    /* The bitwise or of a[0:n] and the number of spaces among them. */
+    static uint32_t la_or_spaces(const uint32_t *a, Py_ssize_t n, Py_ssize_t *spaces) {
+        Py_ssize_t i = 0, count = 0;
+        uint32_t top = 0;
+    #if defined(__SSE2__)
+        __m128i acc = _mm_setzero_si128(), sp = _mm_setzero_si128();
+        const __m128i space = _mm_set1_epi32(32);
+        uint32_t lanes[4];
+        while (i + 4 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *) (a + i));
+            acc = _mm_or_si128(acc, v);
+            sp = _mm_sub_epi32(sp, _mm_cmpeq_epi32(v, space));
+            i += 4;
+        }
+        _mm_storeu_si128((__m128i *) lanes, acc);
+        top = lanes[0] | lanes[1] | lanes[2] | lanes[3];
+        _mm_storeu_si128((__m128i *) lanes, sp);
+        count = (Py_ssize_t) lanes[0] + lanes[1] + lanes[2] + lanes[3];
+    #endif
+        for (; i < n; i++) {
+            top |= a[i];
+            count += a[i] == 32;
+        }
+        *spaces = count;
+        return top;
+    }
+    /* a[0:n] (every code point below 256) as bytes. */
+    static void la_narrow8(const uint32_t *a, Py_ssize_t n, unsigned char *out) {
+        Py_ssize_t i = 0;
+    #if defined(__SSE2__)
+        while (i + 16 <= n) {
+            __m128i p = _mm_packs_epi32(_mm_loadu_si128((const __m128i *) (a + i)),
+                                        _mm_loadu_si128((const __m128i *) (a + i + 4)));
+            __m128i q = _mm_packs_epi32(_mm_loadu_si128((const __m128i *) (a + i + 8)),
+                                        _mm_loadu_si128((const __m128i *) (a + i + 12)));
+            _mm_storeu_si128((__m128i *) (out + i), _mm_packus_epi16(p, q));
+            i += 16;
+        }
+    #endif
+        for (; i < n; i++) out[i] = (unsigned char) a[i];
+    }
+    """
+    Py_ssize_t la_next_marker(const uint32_t *a, Py_ssize_t i, Py_ssize_t n) noexcept
+    uint32_t la_or_spaces(const uint32_t *a, Py_ssize_t n, Py_ssize_t *spaces) noexcept
+    void la_narrow8(const uint32_t *a, Py_ssize_t n, unsigned char *out) noexcept
+
+
 cdef Py_ssize_t join_lone_marks(uint32_t *a, Py_ssize_t n) noexcept:
     """_LONE_MARKS.sub(_join_lone, ...) in place (the output never outgrows the input); the new
-    length. Text before the first change stays where it is."""
-    cdef Py_ssize_t i = 0, w, g, k
-    while i + 1 < n:  # up to the first group that changes the text (& for and: no branch on
-        # each space)
-        if (a[i] == 32) & is_marker(a[i + 1]):
-            if marks_match(a, n, i + 1) >= 0:
-                break
-        i += 1
-    if i + 1 >= n:
+    length. Text before the first change stays where it is; the text between changes moves in
+    runs (a change needs a marker right after a space: the search skips to the markers)."""
+    cdef Py_ssize_t i, w, g, k, p
+    p = la_next_marker(a, 1, n)
+    while p < n and not (a[p - 1] == 32 and marks_match(a, n, p) >= 0):
+        p = la_next_marker(a, p + 1, n)
+    if p >= n:
         return n
-    w = i
-    while i < n:
-        if a[i] == 32:
-            g = marks_match(a, n, i + 1)
-            if g >= 0:
-                a[w] = 32
-                w += 1
-                for k in range(i + 1, g):
-                    if a[k] != 32:
-                        a[w] = a[k]
-                        w += 1
-                i = g + 1 if g < n else g
-                continue
-        a[w] = a[i]
+    i = w = p - 1  # a space, then a group of markers that changes
+    while True:
+        g = marks_match(a, n, i + 1)
+        a[w] = 32
         w += 1
-        i += 1
-    return w
+        for k in range(i + 1, g):
+            if a[k] != 32:
+                a[w] = a[k]
+                w += 1
+        i = g + 1 if g < n else g
+        # the next change: a marker after a space, from i + 1 on
+        p = la_next_marker(a, i + 1, n)
+        while p < n and not (a[p - 1] == 32 and marks_match(a, n, p) >= 0):
+            p = la_next_marker(a, p + 1, n)
+        if p >= n:
+            break
+        memmove(a + w, a + i, (p - 1 - i) * sizeof(uint32_t))
+        w += p - 1 - i
+        i = p - 1
+    memmove(a + w, a + i, (n - i) * sizeof(uint32_t))
+    return w + n - i
 
 
 cdef str text_of(const uint32_t *a, Py_ssize_t n, Py_ssize_t *spaces):
     """The str of n code points, and the number of spaces among them."""
-    cdef Py_ssize_t i, count = 0
-    cdef uint32_t c, top = 0
-    cdef unsigned char *data
-    for i in range(n):
-        c = a[i]
-        top |= c
-        count += c == 32
-    spaces[0] = count
+    cdef uint32_t top = la_or_spaces(a, n, spaces)
     if top < 0x100:  # (every code point below 256): one byte each, written here
         out = PyUnicode_New(n, 0xFF if top > 0x7F else 0x7F)
-        data = <unsigned char *> PyUnicode_DATA(out)
-        for i in range(n):
-            data[i] = <unsigned char> a[i]
+        la_narrow8(a, n, <unsigned char *> PyUnicode_DATA(out))
         return out
     return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, n)
 
@@ -374,9 +436,8 @@ cdef str node_body_text(lxb_dom_node_t *root, list pending, Py_ssize_t size_hint
     length (the buffer grows past it when needed)."""
     cdef Buf b
     cdef bytes valid
-    cdef Py_ssize_t i, n, w, g, k, pos, code
+    cdef Py_ssize_t n
     cdef uint32_t *a = NULL
-    cdef uint32_t c
     cdef Py_ssize_t count = len(pending)
     cdef Py_ssize_t cap = size_hint + 2 * count + 64
     cdef Pending item
@@ -399,43 +460,69 @@ cdef str node_body_text(lxb_dom_node_t *root, list pending, Py_ssize_t size_hint
             n = collapse_utf8(<const unsigned char *> PyBytes_AS_STRING(valid), len(valid), a)
         if count == 0:
             return text_of(a, n, spaces)
-        n = join_lone_marks(a, n)
-        # _LEADING_MARKS at the start
-        if n and a[0] > 0xFFFF:
-            g = marks_match(a, n, 0)
-            if g >= 0:
-                w = 0
-                for k in range(g):
-                    if a[k] != 32:
-                        a[w] = a[k]
-                        w += 1
-                i = g + 1 if g < n else g
-                while i < n:
-                    a[w] = a[i]
-                    w += 1
-                    i += 1
-                n = w
-        # the marker offsets, and the text without them
-        w = k = 0
-        for i in range(n):
-            c = a[i]
-            if is_marker(c):
-                pos = i - k
-                code = <Py_ssize_t> c
-                if code >= END:
-                    if code - END < count:
-                        (<Pending> pending[code - END]).end = pos
-                elif code - START < count:
-                    (<Pending> pending[code - START]).start = pos
-                k += 1
-            elif k:
-                a[w] = c
-                w += 1
-            else:
-                w += 1  # nothing dropped yet: the character is in place
-        return text_of(a, w, spaces)
+        n = unmark(a, n, pending, count)
+        return text_of(a, n, spaces)
     finally:
         free(b.data)
+        free(a)
+
+
+cdef Py_ssize_t unmark(uint32_t *a, Py_ssize_t n, list pending, Py_ssize_t count) except -1:
+    """html.py's _text from the collapsed marked text on: lone marks joined, the leading marks
+    too, then the markers dropped, each link of pending (marked with its index, count links)
+    given its start and end offsets; the new length."""
+    cdef Py_ssize_t i, w, g, k, code
+    n = join_lone_marks(a, n)
+    # _LEADING_MARKS at the start
+    if n and a[0] > 0xFFFF:
+        g = marks_match(a, n, 0)
+        if g >= 0:
+            w = 0
+            for k in range(g):
+                if a[k] != 32:
+                    a[w] = a[k]
+                    w += 1
+            i = g + 1 if g < n else g
+            memmove(a + w, a + i, (n - i) * sizeof(uint32_t))
+            n = w + n - i
+    # the marker offsets, and the text without them (the text between moves in runs)
+    i = la_next_marker(a, 0, n)
+    w = i
+    while i < n:
+        code = <Py_ssize_t> a[i]
+        if code >= END:
+            if code - END < count:
+                (<Pending> pending[code - END]).end = w
+        elif code - START < count:
+            (<Pending> pending[code - START]).start = w
+        g = la_next_marker(a, i + 1, n)
+        memmove(a + w, a + i + 1, (g - i - 1) * sizeof(uint32_t))
+        w += g - i - 1
+        i = g
+    return w
+
+
+def unmark_text(str raw, Py_ssize_t count):
+    """For the tests: ``unmark`` on a collapsed marked text with count links marked (what the
+    pure path does with _LONE_MARKS, _LEADING_MARKS and its marker loop): (the text, the
+    (start, end) offsets of each link, the number of spaces)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(raw), i, spaces = 0
+    cdef uint32_t *a = <uint32_t *> malloc((n + 1) * sizeof(uint32_t))
+    cdef list pending = []
+    cdef Pending item
+    if a == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            a[i] = PyUnicode_READ_CHAR(raw, i)
+        for i in range(count):
+            item = Pending.__new__(Pending)
+            item.start = item.end = -1
+            pending.append(item)
+        n = unmark(a, n, pending, count)
+        text = text_of(a, n, &spaces)
+        return text, [(item.start, item.end) for item in pending], spaces
+    finally:
         free(a)
 
 
