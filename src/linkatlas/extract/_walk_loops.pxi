@@ -383,15 +383,17 @@ cdef object _MISS = object()  # a memo's "not there"
 
 cdef extern from *:
     """
+    /* One memo entry in one allocation, its key right after it (one cache line or two for
+       the usual href: the table holds only pointers, 512 KiB). */
     typedef struct {
         uint64_t hash;
-        unsigned char *key;  /* NULL: an empty slot */
         size_t len;
         PyObject *target;    /* str or None */
         PyObject *hosts;     /* (host, domain) or None */
+        unsigned char key[];
     } la_href_entry;
     #define LA_HREF_SLOTS 65536  /* a power of two; cleared when half full */
-    static la_href_entry *la_hrefs = NULL;
+    static la_href_entry **la_hrefs = NULL;
     static size_t la_hrefs_used = 0;
     static uint64_t la_mix(uint64_t h, const unsigned char *s, size_t n) {
         uint64_t w;
@@ -423,8 +425,9 @@ cdef extern from *:
         }
         return 0;
     }
-    static la_href_entry *la_href_slot(const unsigned char *o, size_t olen,
-                                       const unsigned char *s, size_t n, uint64_t *hash) {
+    /* The slot of origin + href: its entry, or an empty slot (NULL) where it would go. */
+    static la_href_entry **la_href_slot(const unsigned char *o, size_t olen,
+                                        const unsigned char *s, size_t n, uint64_t *hash) {
         size_t i;
         la_href_entry *e;
         uint64_t h = la_mix(la_mix(0x51ED270B7A2F1C3DULL, o, olen), s, n);
@@ -432,24 +435,31 @@ cdef extern from *:
         if (la_hrefs == NULL) return NULL;
         i = (size_t) h & (LA_HREF_SLOTS - 1);
         for (;;) {
-            e = &la_hrefs[i];
-            if (e->key == NULL) return e;
+            e = la_hrefs[i];
+            if (e == NULL) return &la_hrefs[i];
             if (e->hash == h && e->len == olen + n && memcmp(e->key, o, olen) == 0
-                    && memcmp(e->key + olen, s, n) == 0) return e;
+                    && memcmp(e->key + olen, s, n) == 0) return &la_hrefs[i];
             i = (i + 1) & (LA_HREF_SLOTS - 1);
         }
+    }
+    /* The entry of origin + href, or NULL. */
+    static la_href_entry *la_href_find(const unsigned char *o, size_t olen,
+                                       const unsigned char *s, size_t n) {
+        uint64_t h;
+        la_href_entry **slot = la_href_slot(o, olen, s, n, &h);
+        return slot != NULL ? *slot : NULL;
     }
     static void la_hrefs_clear(void) {
         size_t i;
         if (la_hrefs == NULL) return;
         for (i = 0; i < LA_HREF_SLOTS; i++) {
-            if (la_hrefs[i].key != NULL) {
-                free(la_hrefs[i].key);
-                Py_DECREF(la_hrefs[i].target);
-                Py_DECREF(la_hrefs[i].hosts);
+            if (la_hrefs[i] != NULL) {
+                Py_DECREF(la_hrefs[i]->target);
+                Py_DECREF(la_hrefs[i]->hosts);
+                free(la_hrefs[i]);
             }
         }
-        memset(la_hrefs, 0, LA_HREF_SLOTS * sizeof(la_href_entry));
+        memset(la_hrefs, 0, LA_HREF_SLOTS * sizeof(la_href_entry *));
         la_hrefs_used = 0;
     }
     /* Store target and hosts (new references taken) under origin + href; 0, or -1 when memory
@@ -457,33 +467,33 @@ cdef extern from *:
     static int la_href_store(const unsigned char *o, size_t olen, const unsigned char *s,
                              size_t n, PyObject *target, PyObject *hosts) {
         uint64_t h;
-        la_href_entry *e;
-        unsigned char *key;
+        la_href_entry **slot, *e;
         if (la_hrefs == NULL) {
-            la_hrefs = (la_href_entry *) calloc(LA_HREF_SLOTS, sizeof(la_href_entry));
+            la_hrefs = (la_href_entry **) calloc(LA_HREF_SLOTS, sizeof(la_href_entry *));
             if (la_hrefs == NULL) return -1;
         }
         if (la_hrefs_used >= LA_HREF_SLOTS / 2) la_hrefs_clear();
-        e = la_href_slot(o, olen, s, n, &h);
-        if (e->key != NULL) return 0;
-        key = (unsigned char *) malloc(olen + n);
-        if (key == NULL) return -1;
-        memcpy(key, o, olen);
-        memcpy(key + olen, s, n);
-        e->hash = h; e->key = key; e->len = olen + n;
+        slot = la_href_slot(o, olen, s, n, &h);
+        if (*slot != NULL) return 0;
+        e = (la_href_entry *) malloc(sizeof(la_href_entry) + olen + n);
+        if (e == NULL) return -1;
+        e->hash = h;
+        e->len = olen + n;
+        memcpy(e->key, o, olen);
+        memcpy(e->key + olen, s, n);
         Py_INCREF(target); e->target = target;
         Py_INCREF(hosts); e->hosts = hosts;
+        *slot = e;
         la_hrefs_used++;
         return 0;
     }
     """
     ctypedef struct la_href_entry:
-        unsigned char *key
         PyObject *target
         PyObject *hosts
     int la_href_keyed(const unsigned char *s, size_t n, size_t origin_len) noexcept
-    la_href_entry *la_href_slot(const unsigned char *o, size_t olen, const unsigned char *s,
-                                size_t n, uint64_t *hash) noexcept
+    la_href_entry *la_href_find(const unsigned char *o, size_t olen, const unsigned char *s,
+                                size_t n) noexcept
     void la_hrefs_clear()
     size_t la_hrefs_used
     int la_href_store(const unsigned char *o, size_t olen, const unsigned char *s, size_t n,
@@ -534,7 +544,6 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
     cdef const unsigned char *hb = NULL
     cdef size_t hlen = 0
     cdef int keyed
-    cdef uint64_t hash
     cdef la_href_entry *entry
     for i in range(found.count):
         node = found.nodes[i]
@@ -550,8 +559,8 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
             hb = attr_bytes(node, b"href", 4, &hlen)
             keyed = la_href_keyed(hb, hlen, olen) if hb != NULL else 0
             if keyed:
-                entry = la_href_slot(o, olen if keyed == 2 else 0, hb, hlen, &hash)
-                if entry != NULL and entry.key != NULL:
+                entry = la_href_find(o, olen if keyed == 2 else 0, hb, hlen)
+                if entry != NULL:
                     target = <object> entry.target
                     if target is None or (memchr(hb, 35, hlen) != NULL and target in same_page):
                         continue

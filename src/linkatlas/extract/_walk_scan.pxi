@@ -127,6 +127,7 @@ cdef extern from *:
     """
     unsigned la_block16(const uint16_t *s, unsigned *lt) noexcept
     int __builtin_ctz(unsigned x) noexcept
+    void __builtin_prefetch(const void *p) noexcept
 
 
 cdef void scan_wide(const uint16_t *s, Py_ssize_t n, Py_ssize_t *tags, list dashed,
@@ -357,6 +358,7 @@ cdef Py_ssize_t scan_utf8(const unsigned char *s, Py_ssize_t n, Py_ssize_t *tags
             return -1
         i = 1
     while i + 17 <= n:
+        __builtin_prefetch(s + i + 1024)
         bits = la_block8(s + i, &lt, &high)
         if high:  # the sequences starting in the block (the last may run past it)
             valid = la_utf8_run(s, n, valid if valid > i else i, i + 16, &tails)
