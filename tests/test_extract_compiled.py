@@ -769,3 +769,38 @@ def test_records_in_c_refuse_a_changed_link_class() -> None:
     bind(Link, names)  # as html.py binds it
     out = links_from_page(_capture("http://a.test/", b"<p>x <a href='/y' rel=ugc>why</a> z</p>"))
     assert out.links[0] == dataclasses.replace(out.links[0])  # every slot filled
+
+
+def test_pages_in_c_are_the_dataclass_records() -> None:
+    """new_page fills Page's slots from a template of its defaults and the given fields: the
+    record equals Page(...) with those fields; a class it cannot fill is refused."""
+    import dataclasses
+
+    from linkatlas.model import EPOCH, Page, Source
+
+    walk = html._compiled_walk
+    assert walk is not None
+    given = dict(url="http://a.test/", final_url="http://a.test/b", host="a.test", domain="a.test",
+                 status=203, fetched_at=NOW, content_type="text/html", content_length=17,
+                 x_robots_tag="noindex", language="en", via=Source.CRAWL, observed_in="t",
+                 ip="127.0.0.1")
+    page = walk.new_page(*given.values())
+    assert type(page) is Page
+    assert page == Page(**given)  # type: ignore[arg-type]
+    assert page == dataclasses.replace(page)  # every slot filled
+    page.title = "changed"  # a record of its own: the template keeps its defaults
+    assert walk.new_page(*given.values()).title == ""
+
+    @dataclasses.dataclass(slots=True)
+    class Short:
+        url: str = ""
+
+    @dataclasses.dataclass
+    class NoSlots:
+        url: str = ""
+
+    for template in (Short(), NoSlots()):
+        with pytest.raises(TypeError):
+            walk.configure_page_record(template)
+    walk.configure_page_record(Page(url="", final_url="", host="", domain="", status=0,
+                                    fetched_at=EPOCH))  # as html.py binds it

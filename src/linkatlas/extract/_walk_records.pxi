@@ -273,3 +273,76 @@ cdef tuple emit_loop(list items, str buffer, Py_ssize_t n, list links, unknown,
             if is_internal:
                 internal += 1
     return internal, j
+
+
+# ---------------------------------------------------------------------------------------------
+# Page records: links_from_page's Page(...) with its thirteen given fields, the rest copied
+# from a template holding the defaults (all immutable: strings, numbers, empty tuples, an
+# enum member), stored into the slots as emit stores a Link's.
+
+PAGE_GIVEN = ("url", "final_url", "host", "domain", "status", "fetched_at", "content_type",
+              "content_length", "x_robots_tag", "language", "via", "observed_in", "ip")
+DEF PAGE_FIELDS_MAX = 64
+cdef Py_ssize_t _page_offsets[PAGE_FIELDS_MAX]
+cdef Py_ssize_t _page_given_at[13]  # the index of each PAGE_GIVEN name among the fields
+cdef Py_ssize_t _page_fields = 0
+cdef object _page_template = None
+
+
+def configure_page_record(template):
+    """Bind the Page class through an instance holding every default (``Page(url="", ...)``):
+    ``new_page`` copies it and fills the given fields. Refuses a class whose fields are not
+    writable slots, that lacks a given field or has a __post_init__."""
+    import dataclasses
+
+    global _page_template, _page_fields
+    cls = type(template)
+    names = [f.name for f in dataclasses.fields(cls)]
+    if hasattr(cls, "__post_init__") or len(names) > PAGE_FIELDS_MAX:
+        raise TypeError(f"{cls.__name__} cannot be built in C; update _walk_records.pxi")
+    offsets = []
+    for name in names:
+        descr = cls.__dict__.get(name)
+        offset = la_member_offset(<PyObject *> descr) if descr is not None else -1
+        if offset < 0:
+            raise TypeError(f"{cls.__name__}.{name} is not a writable __slots__ member")
+        offsets.append(offset)
+    missing = [name for name in PAGE_GIVEN if name not in names]
+    if missing:
+        raise TypeError(f"{cls.__name__} has no field {missing}; update _walk_records.pxi")
+    cdef Py_ssize_t i
+    for i in range(len(names)):
+        _page_offsets[i] = offsets[i]
+    for i in range(13):
+        _page_given_at[i] = names.index(PAGE_GIVEN[i])
+    _page_fields = len(names)
+    _page_template = template
+
+
+def new_page(url, final_url, host, domain, status, fetched_at, content_type, content_length,
+             x_robots_tag, language, via, observed_in, ip):
+    """``Page(url=url, ..., ip=ip)`` (the PAGE_GIVEN fields, the rest their defaults)."""
+    cdef PyObject *vals[PAGE_FIELDS_MAX]
+    cdef PyObject *given[13]
+    cdef Py_ssize_t i
+    cdef object template = _page_template
+    if template is None:
+        raise RuntimeError("configure_page_record was not called")
+    for i in range(_page_fields):  # the template's values (it holds them)
+        vals[i] = (<PyObject **> (<char *> <PyObject *> template + _page_offsets[i]))[0]
+    given[0] = <PyObject *> url
+    given[1] = <PyObject *> final_url
+    given[2] = <PyObject *> host
+    given[3] = <PyObject *> domain
+    given[4] = <PyObject *> status
+    given[5] = <PyObject *> fetched_at
+    given[6] = <PyObject *> content_type
+    given[7] = <PyObject *> content_length
+    given[8] = <PyObject *> x_robots_tag
+    given[9] = <PyObject *> language
+    given[10] = <PyObject *> via
+    given[11] = <PyObject *> observed_in
+    given[12] = <PyObject *> ip
+    for i in range(13):
+        vals[_page_given_at[i]] = given[i]
+    return la_new_record(type(template), _page_offsets, vals, _page_fields)

@@ -87,10 +87,12 @@ class LinkMaker:
     __slots__ = ("_domain", "_host", "_observed_in", "_seen", "_source", "_via", "page_nofollow")
 
     def __init__(self, source_url: str, *, page_nofollow: bool = False, seen: _dt.datetime = EPOCH,
-                 via: Source = Source.WARC, observed_in: str = "") -> None:
-        """``source_url`` normalised; the other arguments are those of ``make_link``."""
+                 via: Source = Source.WARC, observed_in: str = "",
+                 hosts: tuple[str, str] | None = None) -> None:
+        """``source_url`` normalised; ``hosts`` its ``urls.host_and_domain`` when the caller
+        has it; the other arguments are those of ``make_link``."""
         self._source = source_url
-        self._host, self._domain = urls.host_and_domain(source_url)
+        self._host, self._domain = hosts if hosts is not None else urls.host_and_domain(source_url)
         self.page_nofollow = page_nofollow  # meta robots, read after the headers, may set it
         self._seen = seen
         self._via = via

@@ -94,9 +94,11 @@ def header_info(capture: Capture) -> HeaderInfo:
             info.location = value.strip()
         elif lname == "link":
             links.append(value)
-    info.x_robots_tag = ", ".join(robots)
-    info.nofollow = any(robots_nofollow(v) for v in robots)
-    info.canonicals = link_header_canonicals(links)
+    if robots:
+        info.x_robots_tag = ", ".join(robots)
+        info.nofollow = any(robots_nofollow(v) for v in robots)
+    if links:
+        info.canonicals = link_header_canonicals(links)
     return info
 
 

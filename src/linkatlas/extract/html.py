@@ -42,7 +42,7 @@ from linkatlas.extract.text import (
     tracking_ids_at,
     tracking_ids_utf8,
 )
-from linkatlas.model import Capture, Extracted, Link, LinkKind, Page, Placement
+from linkatlas.model import EPOCH, Capture, Extracted, Link, LinkKind, Page, Placement
 
 ANCHOR_LIMIT = 500
 TITLE_LIMIT = 500
@@ -128,6 +128,8 @@ else:
     _compiled_walk.set_block_tags(_BLOCK_TAGS)
     _compiled_walk.configure_records(Link, tuple(f.name for f in dataclasses.fields(Link)),
                                      urls.host_and_domain, rel_flags, REL_FLAGS_CACHE)
+    _compiled_walk.configure_page_record(Page(url="", final_url="", host="", domain="",
+                                              status=0, fetched_at=EPOCH))
     _compiled_walk.configure_resolution(_SHARED, _SHARED_HREF_MAX,
                                         {"canonical", "alternate", *_LINK_RELS})
     _compiled_walk.configure_page(LinkKind.A, LinkKind.IMAGE, Placement.UNKNOWN, ANCHOR_LIMIT,
@@ -247,15 +249,22 @@ def links_from_page(capture: Capture, *, context_chars: int = 100) -> Extracted:
     if capture.final_url and capture.final_url != capture.url:
         final_url = urls.try_normalize(capture.final_url) or page_url
     info = header_info(capture)
-    host, domain = urls.host_and_domain(page_url)
-    page = Page(
-        url=page_url, final_url=final_url, host=host, domain=domain, status=capture.status,
-        fetched_at=capture.fetched_at, content_type=info.content_type,
-        content_length=len(capture.body), x_robots_tag=info.x_robots_tag,
-        language=language_tag(info.content_language), via=capture.via,
-        observed_in=capture.observed_in, ip=capture.ip,
-    )
-    builder = _Builder(capture, page, info.nofollow)
+    hosts = urls.host_and_domain(page_url)
+    walk = compiled_walk()
+    if walk is not None:  # the same record, its slots filled in C
+        page = walk.new_page(page_url, final_url, hosts[0], hosts[1], capture.status,
+                             capture.fetched_at, info.content_type, len(capture.body),
+                             info.x_robots_tag, language_tag(info.content_language),
+                             capture.via, capture.observed_in, capture.ip)
+    else:
+        page = Page(
+            url=page_url, final_url=final_url, host=hosts[0], domain=hosts[1],
+            status=capture.status, fetched_at=capture.fetched_at,
+            content_type=info.content_type, content_length=len(capture.body),
+            x_robots_tag=info.x_robots_tag, language=language_tag(info.content_language),
+            via=capture.via, observed_in=capture.observed_in, ip=capture.ip,
+        )
+    builder = _Builder(capture, page, info.nofollow, hosts)
     if 300 <= capture.status < 400 and info.location:
         target = _Resolver(capture.url)(info.location)
         if target is not None:
@@ -276,10 +285,11 @@ def links_from_page(capture: Capture, *, context_chars: int = 100) -> Extracted:
 class _Builder:
     """Collects the links of one page with positions and occurrences."""
 
-    def __init__(self, capture: Capture, page: Page, nofollow: bool) -> None:
+    def __init__(self, capture: Capture, page: Page, nofollow: bool,
+                 hosts: tuple[str, str] | None = None) -> None:
         self.page = page
         self.make = LinkMaker(page.url, page_nofollow=nofollow, seen=capture.fetched_at,
-                              via=capture.via, observed_in=capture.observed_in)
+                              via=capture.via, observed_in=capture.observed_in, hosts=hosts)
         self.links: list[Link] = []
         # the last occurrence of each (target, kind, anchor) so far (the record loops count on)
         self.seen: dict[tuple[str, LinkKind, str], int] = {}
