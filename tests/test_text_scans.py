@@ -67,3 +67,30 @@ def test_compiled_head_scan_equals_the_head_regex() -> None:
         assert _walk.simple_head_label(body, limit) == want, (body, limit)
         found += want is not None
     assert found > 3_000
+
+
+def test_compiled_prescan_loop_equals_the_python_loop() -> None:
+    """charset.prescan's byte loop, compiled, against the Python loop: tags, attributes with
+    and without values and quotes, comments, bogus comments, metas naming an encoding by
+    charset or by content (with and without the pragma), cut anywhere."""
+    from linkatlas.extract import _walk, charset
+
+    pieces = [b"<!--", b"-->", b"<!-- x -->", b"<!x>", b"</x>", b"<?p?>", b"</ >", b"<", b">",
+              b"<a", b"<a ", b"<A HREF=x>", b"<b c='d>e'>", b'<b c="d">', b"<b c=d e = f>",
+              b"<b c =>", b"<b/c>", b"<b =c>", b"<b c", b" = ", b"'", b'"', b"/", b"=", b" ",
+              b"\t", b"\n", b"<meta charset=koi8-r>", b"<META CHARSET='UTF-8'>",
+              b"<meta charset=bogus>", b'<meta http-equiv="Content-Type" ',
+              b'content="text/html; charset=iso-8859-2">', b"<meta content='charset=utf-16'>",
+              b"<meta/charset=gbk>", b"<meta\tcharset=big5 charset=x>", b"<meta",
+              b"<meta ", b"<metax charset=koi8-r>", b"charset", b"x", b"\xff", b"<1>"]
+    rnd = random.Random(5)
+    named = 0
+    for _ in range(60_000):
+        b = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        b = b[: rnd.choice([len(b), rnd.randint(0, len(b))])]
+        if rnd.random() < 0.8:  # (the Python loop is only run where the word is)
+            b = rnd.choice([b"charset ", b"<x CharSet>", b"x" * rnd.randint(0, 40)]) + b
+        want = charset._prescan_loop(b, b.lower()) if b"charset" in b.lower() else None
+        assert _walk.prescan_loop(b, charset._meta) == want, b
+        named += want is not None
+    assert named > 5_000

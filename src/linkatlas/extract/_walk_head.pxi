@@ -163,3 +163,155 @@ def simple_head_label(bytes body, Py_ssize_t limit):
     if i < n and s[i] == 62:
         return label
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# charset.prescan's byte loop, compiled: the same steps over the same bytes; each <meta is
+# handed to charset._meta (a few a page: its attribute rules stay in one place). Tags other
+# than meta only have their attributes skipped, which needs no names or values.
+
+
+cdef Py_ssize_t skip_attribute(const unsigned char *b, Py_ssize_t n, Py_ssize_t pos) noexcept:
+    """charset._get_attribute's position after the attribute at pos, or -1 where it returns
+    None."""
+    cdef Py_ssize_t name_len = 0
+    cdef unsigned char c
+    cdef const unsigned char *hit
+    while pos < n and (head_ws(b[pos]) or b[pos] == 0x2F):
+        pos += 1
+    if pos >= n or b[pos] == 0x3E:
+        return -1
+    while True:
+        if pos >= n:
+            return -1
+        c = b[pos]
+        if c == 0x3D and name_len:
+            pos += 1
+            break
+        if head_ws(c):
+            while pos < n and head_ws(b[pos]):
+                pos += 1
+            if pos >= n:
+                return -1
+            if b[pos] != 0x3D:
+                return pos
+            pos += 1
+            break
+        if c == 0x2F or c == 0x3E:
+            return pos
+        name_len += 1
+        pos += 1
+    while pos < n and head_ws(b[pos]):
+        pos += 1
+    if pos >= n:
+        return -1
+    c = b[pos]
+    if c == 0x22 or c == 0x27:
+        hit = <const unsigned char *> memchr(b + pos + 1, c, n - pos - 1)
+        return -1 if hit == NULL else hit - b + 1
+    if c == 0x3E:
+        return pos
+    while pos < n and not head_ws(b[pos]) and b[pos] != 0x3E:
+        pos += 1
+    return -1 if pos >= n else pos
+
+
+cdef Py_ssize_t find_from(const unsigned char *b, Py_ssize_t n, Py_ssize_t pos,
+                          const char *what, Py_ssize_t k) noexcept:
+    """bytes.find(what, pos) for a k-byte what."""
+    cdef const unsigned char *hit
+    if pos > n:
+        return -1
+    hit = <const unsigned char *> la_memmem(<const char *> b + pos, n - pos, what, k)
+    return -1 if hit == NULL else hit - b
+
+
+cdef extern from *:
+    """
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+    /* Whether "charset", any case, starts at s[i] (s has n bytes). */
+    static int la_charset_at(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
+        const unsigned char *w = s + i;
+        return i + 7 <= n && (w[0] == 'c' || w[0] == 'C') && (w[1] == 'h' || w[1] == 'H')
+               && (w[2] == 'a' || w[2] == 'A') && (w[3] == 'r' || w[3] == 'R')
+               && (w[4] == 's' || w[4] == 'S') && (w[5] == 'e' || w[5] == 'E')
+               && (w[6] == 't' || w[6] == 'T');
+    }
+    /* Whether "charset" is in s[0:n], any case (bytes.lower then in): the c's found sixteen
+       bytes a step. */
+    static int la_has_charset(const unsigned char *s, Py_ssize_t n) {
+        Py_ssize_t i = 0;
+        unsigned bits;
+    #if defined(__SSE2__)
+        const __m128i low = _mm_set1_epi8(0x20), c = _mm_set1_epi8('c');
+        for (; i + 16 <= n; i += 16) {
+            __m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *) (s + i)), low);
+            bits = (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(v, c));
+            while (bits) {
+                if (la_charset_at(s, n, i + __builtin_ctz(bits))) return 1;
+                bits &= bits - 1;
+            }
+        }
+    #endif
+        for (; i < n; i++)
+            if ((s[i] | 0x20) == 'c' && la_charset_at(s, n, i)) return 1;
+        return 0;
+    }
+    """
+    int la_has_charset(const unsigned char *s, Py_ssize_t n) noexcept
+
+
+def prescan_loop(bytes b, meta):
+    """charset.prescan's loop over b (the bytes it reads), with ``meta`` its ``_meta``: the
+    encoding the first meta names, or None (at once when b has no "charset", in any case:
+    both ways of naming an encoding spell it)."""
+    cdef const unsigned char *s = <const unsigned char *> PyBytes_AS_STRING(b)
+    cdef Py_ssize_t n = len(b), pos = 0, start, end, after
+    cdef const unsigned char *hit
+    cdef unsigned char nxt
+    if not la_has_charset(s, n):
+        return None
+    while pos < n:
+        hit = <const unsigned char *> memchr(s + pos, 0x3C, n - pos)  # every branch is at '<'
+        if hit == NULL:
+            return None
+        pos = hit - s
+        if pos + 3 < n and s[pos + 1] == 0x21 and s[pos + 2] == 0x2D and s[pos + 3] == 0x2D:
+            end = find_from(s, n, pos + 2, b"-->", 3)
+            if end < 0:
+                return None
+            pos = end + 3
+            continue
+        if (word_at(s, n, pos, b"<meta") and pos + 5 < n
+                and (head_ws(s[pos + 5]) or s[pos + 5] == 0x2F)):
+            found = meta(b, pos + 5)
+            if found is None:
+                return None
+            pos, enc = found
+            if enc:
+                return enc
+            continue
+        if pos + 1 < n:
+            nxt = s[pos + 1]
+            start = pos + 2 if nxt == 0x2F else pos + 1
+            if start < n and alpha(s[start]):
+                pos = start
+                while pos < n and not head_ws(s[pos]) and s[pos] != 0x3E:
+                    pos += 1
+                after = skip_attribute(s, n, pos)
+                while after >= 0:
+                    pos = after
+                    after = skip_attribute(s, n, pos)
+                pos += 1
+                continue
+            if nxt == 0x21 or nxt == 0x2F or nxt == 0x3F:
+                hit = <const unsigned char *> memchr(s + pos + 2, 0x3E, n - pos - 2) \
+                    if pos + 2 < n else NULL
+                if hit == NULL:
+                    return None
+                pos = hit - s + 1
+                continue
+        pos += 1
+    return None

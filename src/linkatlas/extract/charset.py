@@ -13,12 +13,14 @@ import re
 from collections.abc import Callable
 
 _compiled_head: Callable[[bytes, int], bytes | None] | None
-try:  # the same scan as simple_head_label, compiled (setup.py builds it)
+_compiled_loop: Callable[[bytes, Callable[[bytes, int], tuple[int, str] | None]], str | None] | None
+try:  # simple_head_label and prescan's loop, compiled (setup.py builds them)
     from linkatlas.extract import _walk
 
     _compiled_head = _walk.simple_head_label
+    _compiled_loop = _walk.prescan_loop
 except ImportError:  # pragma: no cover - depends on the build
-    _compiled_head = None
+    _compiled_head = _compiled_loop = None
 
 # WHATWG encoding name -> (Python codec, its labels). Names are the standard's, lower-cased.
 _ENCODINGS: dict[str, tuple[str, str]] = {
@@ -248,10 +250,18 @@ def prescan(body: bytes, limit: int = 1024) -> str | None:
         enc = _meta_label(label)
         if enc is not None:
             return enc
+    if _compiled_loop is not None and type(body) is bytes:
+        return _compiled_loop(body[:limit], _meta)
     b = body[:limit]
     low = b.lower()
     if b"charset" not in low:
         return None  # both ways of naming an encoding spell "charset"; skip the byte loop
+    return _prescan_loop(b, low)
+
+
+def _prescan_loop(b: bytes, low: bytes) -> str | None:
+    """The prescan's byte loop over b (``low`` is b lower-cased); the compiled walk's
+    ``prescan_loop`` is the same loop."""
     n = len(b)
     pos = 0
     while pos < n:
