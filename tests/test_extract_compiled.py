@@ -804,3 +804,16 @@ def test_pages_in_c_are_the_dataclass_records() -> None:
             walk.configure_page_record(template)
     walk.configure_page_record(Page(url="", final_url="", host="", domain="", status=0,
                                     fetched_at=EPOCH))  # as html.py binds it
+
+
+def test_links_to_the_canonical_with_a_fragment_are_same_page_links() -> None:
+    """A link to the page's canonical URL with a fragment is dropped as a same-page link; the
+    same target without one, or another target with one, is kept (both paths)."""
+    body = (b'<link rel=canonical href="/c"><p><a href="/c#top">a</a> <a href="/c">b</a> '
+            b'<a href="http://a.test/c#x">c</a> <a href="/d#x">d</a> <a href="/c#">e</a> '
+            b'<a href="/c%23">f</a> <a HREF="/c#y" data-x=1>g</a></p>')
+    capture = _capture("http://a.test/p", body)
+    assert _assert_same([capture]) == 4
+    got = [(link.target_url, link.anchor) for link in links_from_page(capture).links]
+    assert got == [("http://a.test/c", ""), ("http://a.test/c", "b"),
+                   ("http://a.test/d", "d"), ("http://a.test/c%23", "f")]

@@ -94,3 +94,29 @@ def test_compiled_prescan_loop_equals_the_python_loop() -> None:
         assert _walk.prescan_loop(b, charset._meta) == want, b
         named += want is not None
     assert named > 5_000
+
+
+def test_cloudflare_scan_of_utf8_bytes_equals_the_text_scan() -> None:
+    """The Cloudflare address scan on UTF-8 bytes finds what the scan of the decoded text
+    finds, with every character str.isspace accepts (each spelled in UTF-8 in the bytes
+    pattern) and non-ASCII text around the markup."""
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    assert len(spaces) == 29  # the bytes pattern spells out these (and none past U+3000)
+    assert not any(chr(c).isspace() for c in range(0x3001, 0x110000))
+    key, address = 0x42, b"hi@example.com"
+    hexed = bytes([key, *(b ^ key for b in address)]).hex()
+    pieces = ["data-cfemail", "=", '"', "'", hexed, "email-protection#", "é", "€", "x", "#",
+              hexed.upper(), "cfemail", hexed[:6], *spaces]
+    rnd = random.Random(3)
+    found = 0
+    for _ in range(20_000):
+        page = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6)))
+        if rnd.random() < 0.6:  # the forms themselves, any spaces around the "="
+            gap = "".join(rnd.choice(spaces) for _ in range(rnd.randint(0, 2)))
+            quote = rnd.choice(["", '"', "'"])
+            page += rnd.choice([f"data-cfemail{gap}={gap}{quote}", "email-protection#"]) + hexed
+            page += "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 3)))
+        want = text.cloudflare_emails(page)
+        assert text.cloudflare_emails_utf8(page.encode()) == want, ascii(page)
+        found += bool(want)
+    assert found > 8_000

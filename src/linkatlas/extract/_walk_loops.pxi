@@ -603,6 +603,32 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
                                  kind_area if tag == EL_AREA else kind_a))
 
 
+def drop_fragment_links(list items, str canonical):
+    """``items[:] = [it for it in items if isinstance(it, tuple) or not (it.target ==
+    canonical and "#" in (it.attrs.get("href") or ""))]`` without an attributes dict: the href
+    attribute's bytes hold a '#' where its text does."""
+    cdef Pending item
+    cdef const unsigned char *href
+    cdef size_t n
+    cdef Py_ssize_t i, w = 0
+    cdef bint drop
+    for i in range(len(items)):
+        entry = items[i]
+        drop = False
+        if type(entry) is Pending:
+            item = entry
+            if item.target is canonical or item.target == canonical:
+                if item._attrs is not None:
+                    drop = "#" in (item._attrs.get("href") or "")
+                else:
+                    href = attr_bytes(item.ptr, b"href", 4, &n)
+                    drop = href != NULL and memchr(href, 35, n) != NULL
+        if not drop:
+            items[w] = entry
+            w += 1
+    del items[w:]
+
+
 cdef Pending new_pending(lxb_dom_node_t *node, LexborHTMLParser tree, str target, hosts, kind):
     cdef Pending item = Pending.__new__(Pending)
     item.ptr = node

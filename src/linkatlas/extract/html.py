@@ -35,6 +35,7 @@ from linkatlas.extract.markers import merge_clones as _merge_clones
 from linkatlas.extract.text import (
     cap,
     cloudflare_emails,
+    cloudflare_emails_utf8,
     collapse,
     emails_in_text,
     mailto_address,
@@ -414,7 +415,7 @@ class _HtmlPage:
                 self.page.charset = name
                 self.page.tracking_ids = tracking_ids_utf8(raw, starts)
                 if cloudflare:  # addresses hidden from the text, decoded from the markup
-                    self.emails |= cloudflare_emails(raw.decode("utf-8"))
+                    self.emails |= cloudflare_emails_utf8(raw)
                 return raw, size, spaced
         text, charset = decode_as(body, name, skip)
         # A UTF-8 body that decoded without a replacement is the UTF-8 encoding of the text:
@@ -509,9 +510,11 @@ class _HtmlPage:
         canonical = page.canonical or None
         if canonical is not None and canonical not in same_page:
             # a link to the canonical URL with a fragment is a same-page link too
-            kept = [it for it in items if isinstance(it, tuple) or not (
-                it.target == canonical and "#" in (it.attrs.get("href") or ""))]
-            items[:] = kept
+            if walk is not None:
+                walk.drop_fragment_links(items, canonical)
+            else:
+                items[:] = [it for it in items if isinstance(it, tuple) or not (
+                    it.target == canonical and "#" in (it.attrs.get("href") or ""))]
         if page_nofollow_from_meta(robots):
             self.builder.make.page_nofollow = True
         return items

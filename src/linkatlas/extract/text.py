@@ -358,6 +358,26 @@ def cloudflare_emails(html_text: str) -> set[str]:
 _CFEMAIL = re.compile(
     r"""data-cfemail\s*=\s*["']?([0-9a-fA-F]{4,512})|email-protection#([0-9a-fA-F]{4,512})"""
 )
+# _CFEMAIL on UTF-8 bytes: its \s is str.isspace, whose characters past ASCII are spelled out
+_WS_UTF8 = (rb"(?:[\t-\r\x1c-\x20]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]"
+            rb"|\xe2\x81\x9f|\xe3\x80\x80)*")
+_CFEMAIL_UTF8 = re.compile(
+    rb"data-cfemail" + _WS_UTF8 + rb"=" + _WS_UTF8
+    + rb"""["']?([0-9a-fA-F]{4,512})|email-protection#([0-9a-fA-F]{4,512})"""
+)
+
+
+def cloudflare_emails_utf8(body: bytes) -> set[str]:
+    """``cloudflare_emails(body.decode("utf-8"))`` for a strict UTF-8 body, without decoding
+    it (the hex digits are ASCII; the spaces are matched in their UTF-8 spelling)."""
+    found: set[str] = set()
+    if b"cfemail" not in body and b"email-protection#" not in body:
+        return found
+    for m in _CFEMAIL_UTF8.finditer(body):
+        ok = valid_email(_cf_decode((m.group(1) or m.group(2)).decode("ascii")))
+        if ok:
+            found.add(ok)
+    return found
 
 
 def _cf_decode(hex_text: str) -> str:
