@@ -817,3 +817,17 @@ def test_links_to_the_canonical_with_a_fragment_are_same_page_links() -> None:
     got = [(link.target_url, link.anchor) for link in links_from_page(capture).links]
     assert got == [("http://a.test/c", ""), ("http://a.test/c", "b"),
                    ("http://a.test/d", "d"), ("http://a.test/c%23", "f")]
+
+
+def test_collapsed_attribute_text_is_text_collapse() -> None:
+    """The anchor loop's collapse of alt/title texts (no call when the text is collapsed
+    already) against text.collapse, with every kind of space in every place."""
+    from linkatlas.extract import text
+
+    walk = html.compiled_walk()
+    assert walk is not None
+    rng = random.Random(9)
+    pieces = ["a", "bc", "é", "\u2014", " ", "  ", "\t", "\n", "\xa0", "\u3000", "\x1f", "\u200b"]
+    for _ in range(20_000):
+        s = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8)))
+        assert walk.collapsed_text(s, text.collapse) == text.collapse(s), ascii(s)

@@ -867,6 +867,27 @@ cdef lxb_dom_node_t *first_img_under(lxb_dom_node_t *top) noexcept:
     return NULL
 
 
+cdef str collapsed(str text, collapse):
+    """``collapse(text)`` (text.collapse: whitespace runs as one space, trimmed), without the
+    call when text has no space but single ones between words (most alt texts and titles)."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef uint32_t c
+    cdef bint gap = True  # (a space first is one to drop)
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if Py_UNICODE_ISSPACE(c):
+            if gap or c != 32:
+                return collapse(text)
+            gap = True
+        else:
+            gap = False
+    if gap and n:
+        return collapse(text)  # a space last
+    return text
+
+
 cpdef anchors(list pending, str buffer, kind_a, kind_image, Py_ssize_t limit, cap, collapse,
             fallback):
     """The anchor loop of html.py's ``_anchors``: a link's text between its offsets, stripped
@@ -888,13 +909,19 @@ cpdef anchors(list pending, str buffer, kind_a, kind_image, Py_ssize_t limit, ca
                 img = first_img_under(item.ptr)
                 if img != NULL:
                     item.kind = kind_image
-                    anchor = collapse(attr_value(img, b"alt", 3) or attr_value(img, b"title", 5))
+                    anchor = collapsed(attr_value(img, b"alt", 3)
+                                       or attr_value(img, b"title", 5), collapse)
                 if not anchor:
-                    anchor = collapse(attr_value(item.ptr, b"title", 5)
-                                      or attr_value(item.ptr, b"aria-label", 10))
+                    anchor = collapsed(attr_value(item.ptr, b"title", 5)
+                                       or attr_value(item.ptr, b"aria-label", 10), collapse)
             item.anchor = anchor if len(anchor) <= limit else cap(anchor, limit)
             continue
         fallback(item, buffer)
+
+
+def collapsed_text(str text, collapse):
+    """For the tests: ``collapsed``."""
+    return collapsed(text, collapse)
 
 
 def attrs_equal(Pending a, Pending b):

@@ -218,7 +218,8 @@ cdef tuple emit_loop(list items, str buffer, Py_ssize_t n, list links, unknown,
     cdef Py_ssize_t j = 0, internal = 0
     cdef bint blocked, is_internal
     cdef str before, after
-    cdef tuple around
+    cdef PyObject *cut_before
+    cdef PyObject *cut_after
     # Python objects all: each one's pointer goes into vals (no C type inferred for any)
     cdef object target, kind, anchor, t_host, t_domain, rel_norm, nofollow, sponsored, ugc
     cdef object place, occurrence, position
@@ -238,8 +239,12 @@ cdef tuple emit_loop(list items, str buffer, Py_ssize_t n, list links, unknown,
             else:
                 rel_norm, nofollow, sponsored, ugc = no_rel
             place = item.place or unknown
-            around = context_pair(buffer, kind_, data, size, item.start, item.end, n)
-            before, after = around
+            context_pair(buffer, kind_, data, size, item.start, item.end, n, &cut_before,
+                         &cut_after)
+            before = <str> cut_before  # (a reference of its own: the pair's are dropped)
+            after = <str> cut_after
+            Py_DECREF(<object> cut_before)
+            Py_DECREF(<object> cut_after)
         # seen.get(key, -1) + 1, stored back (in the table: seen is not read again)
         occurrence = la_occ_next(table, <PyObject *> target, <PyObject *> kind,
                                  <PyObject *> anchor, -1)

@@ -745,20 +745,27 @@ cdef str stripped(str buffer, int kind, void *data, Py_ssize_t lo, Py_ssize_t hi
     return buffer[lo:hi]
 
 
-cdef tuple context_pair(str buffer, int kind, void *data, Py_ssize_t size, Py_ssize_t start,
-                        Py_ssize_t end, Py_ssize_t n):
-    """(before, after): one link's context in the buffer, as html.py's ``_emit`` cuts it
-    (empty where an offset is missing or n is 0)."""
+cdef int context_pair(str buffer, int kind, void *data, Py_ssize_t size, Py_ssize_t start,
+                      Py_ssize_t end, Py_ssize_t n, PyObject **before,
+                      PyObject **after) except -1:
+    """One link's context in the buffer, as html.py's ``_emit`` cuts it, into *before and
+    *after (new references; empty where an offset is missing or n is 0)."""
     cdef Py_ssize_t lo, hi, top, j, last
+    cdef str text
     if start < 0 or end < 0 or n == 0:
-        return "", ""
+        Py_INCREF(<object> _empty)
+        Py_INCREF(<object> _empty)
+        before[0] = after[0] = _empty
+        return 0
     lo = start - n if start > n else 0
     if lo > 0 and not space_at(kind, data, lo - 1):
         for j in range(lo, start):  # drop the cut word
             if space_at(kind, data, j):
                 lo = j + 1
                 break
-    before = stripped(buffer, kind, data, lo, start)
+    text = stripped(buffer, kind, data, lo, start)
+    Py_INCREF(text)
+    before[0] = <PyObject *> text
     hi = end + n
     top = hi if hi < size else size
     if hi < size and not space_at(kind, data, hi) and (top == end or not space_at(kind, data, top - 1)):
@@ -772,7 +779,26 @@ cdef tuple context_pair(str buffer, int kind, void *data, Py_ssize_t size, Py_ss
             if space_at(kind, data, j):
                 top = j
                 break
-    return before, stripped(buffer, kind, data, end, top)
+    text = stripped(buffer, kind, data, end, top)
+    Py_INCREF(text)
+    after[0] = <PyObject *> text
+    return 0
+
+
+cdef object _empty_str = ""
+cdef PyObject *_empty = <PyObject *> _empty_str
+
+
+def context_of(str buffer, Py_ssize_t start, Py_ssize_t end, Py_ssize_t n):
+    """For the tests: (before, after) as emit cuts them."""
+    cdef PyObject *before
+    cdef PyObject *after
+    context_pair(buffer, PyUnicode_KIND(buffer), PyUnicode_DATA(buffer),
+                 PyUnicode_GET_LENGTH(buffer), start, end, n, &before, &after)
+    out = (<object> before, <object> after)
+    Py_DECREF(<object> before)
+    Py_DECREF(<object> after)
+    return out
 
 
 def collapse_pieces_agree(bytes data, bint owed):
