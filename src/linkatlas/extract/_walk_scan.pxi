@@ -406,6 +406,18 @@ for _c in (64, 38, 93, 41, 125, 62, 84):
     EMAIL_TRIGGER[_c] = 1
 
 
+cdef inline bint hint_at(const uchar_t *s, Py_ssize_t n, Py_ssize_t i, uint32_t c) noexcept:
+    """Whether the trigger character c at s[i] makes the hint true."""
+    if c == 64 or c == 38:  # @ &
+        return True
+    if c == 84:  # " AT "
+        return at(s, n, i - 1) == 65 and at(s, n, i - 2) == 32 and at(s, n, i + 1) == 32
+    # ] ) } >
+    if is_t(at(s, n, i - 1)) and is_a(at(s, n, i - 2)):
+        return True
+    return at(s, n, i - 1) == 32 and is_t(at(s, n, i - 2)) and is_a(at(s, n, i - 3))
+
+
 cdef bint hint_chars(const uchar_t *s, Py_ssize_t n) noexcept:
     cdef Py_ssize_t i
     cdef uint32_t c
@@ -415,18 +427,53 @@ cdef bint hint_chars(const uchar_t *s, Py_ssize_t n) noexcept:
             if c == 0xFF20 or c == 0xFE6B:  # fullwidth and small commercial at
                 return True
             continue
-        if not EMAIL_TRIGGER[c]:
-            continue
-        if c == 64 or c == 38:  # @ &
+        if EMAIL_TRIGGER[c] and hint_at(s, n, i, c):
             return True
-        if c == 84:  # " AT "
-            if at(s, n, i - 1) == 65 and at(s, n, i - 2) == 32 and at(s, n, i + 1) == 32:
+    return False
+
+
+cdef extern from *:
+    """
+    /* The bytes of s[0:16] that are @ & ] ) } > or T, as a bit mask. */
+    LA_HOT unsigned la_email_triggers16(const unsigned char *s) {
+    #if defined(__SSE2__)
+        __m128i v = _mm_loadu_si128((const __m128i *) s);
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(LA_EQ8(v, 64), LA_EQ8(v, 38)),
+                         _mm_or_si128(LA_EQ8(v, 93), LA_EQ8(v, 41))),
+            _mm_or_si128(_mm_or_si128(LA_EQ8(v, 125), LA_EQ8(v, 62)), LA_EQ8(v, 84)));
+        return (unsigned) _mm_movemask_epi8(m);
+    #else
+        unsigned bits = 0, k;
+        for (k = 0; k < 16; k++) {
+            unsigned char c = s[k];
+            if (c == 64 || c == 38 || c == 93 || c == 41 || c == 125 || c == 62 || c == 84)
+                bits |= 1u << k;
+        }
+        return bits;
+    #endif
+    }
+    """
+    unsigned la_email_triggers16(const unsigned char *s) noexcept
+
+
+cdef bint hint_bytes(const unsigned char *s, Py_ssize_t n) noexcept:
+    """hint_chars for a one-byte-a-character text, sixteen characters a step (the triggers are
+    a few in a hundred characters of prose)."""
+    cdef Py_ssize_t i = 0, k
+    cdef unsigned bits
+    while i + 16 <= n:
+        bits = la_email_triggers16(s + i)
+        while bits:
+            k = i + __builtin_ctz(bits)
+            bits &= bits - 1
+            if hint_at(s, n, k, s[k]):
                 return True
-        else:  # ] ) } >
-            if is_t(at(s, n, i - 1)) and is_a(at(s, n, i - 2)):
-                return True
-            if at(s, n, i - 1) == 32 and is_t(at(s, n, i - 2)) and is_a(at(s, n, i - 3)):
-                return True
+        i += 16
+    while i < n:
+        if EMAIL_TRIGGER[s[i]] and hint_at(s, n, i, s[i]):
+            return True
+        i += 1
     return False
 
 
@@ -436,7 +483,7 @@ def email_hint(str text):
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     if kind == 1:
-        return hint_chars(<const unsigned char *> data, n)
+        return hint_bytes(<const unsigned char *> data, n)
     if kind == 2:
         return hint_chars(<const uint16_t *> data, n)
     return hint_chars(<const uint32_t *> data, n)

@@ -98,8 +98,23 @@ def tracking_ids_utf8(body: bytes, starts: tuple[list[int], list[int], list[int]
     for family, places in enumerate(starts):
         for pos in places:
             window, at = _window(body, pos)
-            _match_at(family, window, at, found)
+            key = (family, window, at)
+            ids = _WINDOW_IDS.get(key)
+            if ids is None:  # (a site's pages repeat their snippets: most windows are repeats)
+                got: set[str] = set()
+                _match_at(family, window, at, got)
+                ids = tuple(got)
+                if len(_WINDOW_IDS) >= _WINDOW_IDS_MAX:
+                    _WINDOW_IDS.clear()
+                _WINDOW_IDS[key] = ids
+            found.update(ids)
     return tuple(sorted(found))
+
+
+# What _match_at finds in a window (its family, text and place), for windows met before:
+# bounded (entries, and each window is at most a few hundred characters).
+_WINDOW_IDS: dict[tuple[int, str, int], tuple[str, ...]] = {}
+_WINDOW_IDS_MAX = 4096
 
 
 # A window's extent. Before a trigger, the lookbehinds and the checks read at most 7
