@@ -562,6 +562,27 @@ cdef int node_stats(lxb_dom_node_t *node, bint sep, bint collapse_links, Stats *
     return 0
 
 
+cdef struct IndexList:  # a growable array of info indices
+    Py_ssize_t *items
+    Py_ssize_t count
+    Py_ssize_t cap
+
+
+cdef int index_add(IndexList *l, Py_ssize_t value) except -1:
+    cdef Py_ssize_t cap
+    cdef Py_ssize_t *grown
+    if l.count == l.cap:
+        cap = l.cap * 2 if l.cap else 16
+        grown = <Py_ssize_t *> realloc(l.items, cap * sizeof(Py_ssize_t))
+        if grown == NULL:
+            raise MemoryError()
+        l.items = grown
+        l.cap = cap
+    l.items[l.count] = value
+    l.count += 1
+    return 0
+
+
 include "_walk_loops.pxi"
 include "_walk_text.pxi"
 include "_walk_place.pxi"

@@ -195,7 +195,7 @@ cdef class LinkElements:
             a = <uint32_t *> malloc(cap * sizeof(uint32_t))
             if a == NULL:
                 raise MemoryError()
-            n = walk_collapse(self.title_node, &a, &cap, NULL)
+            n = walk_collapse(self.title_node, &a, &cap, NULL, NULL)
             if n < 0:  # not strict UTF-8: as Python decodes and splits it
                 return " ".join(node_text(self.title_node, False).split())
             return text_of(a, n, &spaces)

@@ -23,6 +23,15 @@ def configure_page(kind_a, kind_image, unknown, Py_ssize_t anchor_limit,
     _cap, _collapse = cap, collapse
 
 
+cdef bint under(lxb_dom_node_t *node, lxb_dom_node_t *top) noexcept:
+    """Whether node is top or one of its descendants."""
+    while node != NULL:
+        if node == top:
+            return True
+        node = node.parent
+    return False
+
+
 def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list strip,
               source, Py_ssize_t size, Py_ssize_t n, make, builder):
     """html.py's ``_HtmlPage`` steps after ``_collect`` on the compiled path: strip the
@@ -47,7 +56,10 @@ def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list str
             body = root.node
         if body != NULL:
             spaces = 0
-            buffer = node_body_text(body, pending, size, &spaces, &marks.pieces)
+            # the paragraphs the walk meets are all of root's when body is root or under it
+            buffer = node_body_text(body, pending, size, &spaces, &marks.pieces,
+                                    &marks.paras if root is not None and under(body, root.node)
+                                    else NULL)
         dropped = merge_clones(pending, buffer, source)
         if dropped:
             items[:] = [it for it in items if type(it) is not Pending or id(it) not in dropped]

@@ -377,27 +377,6 @@ cdef void info_free(InfoMap *m) noexcept:
     memset(m, 0, sizeof(InfoMap))
 
 
-cdef struct IndexList:  # a growable array of info indices
-    Py_ssize_t *items
-    Py_ssize_t count
-    Py_ssize_t cap
-
-
-cdef int index_add(IndexList *l, Py_ssize_t value) except -1:
-    cdef Py_ssize_t cap
-    cdef Py_ssize_t *grown
-    if l.count == l.cap:
-        cap = l.cap * 2 if l.cap else 16
-        grown = <Py_ssize_t *> realloc(l.items, cap * sizeof(Py_ssize_t))
-        if grown == NULL:
-            raise MemoryError()
-        l.items = grown
-        l.cap = cap
-    l.items[l.count] = value
-    l.count += 1
-    return 0
-
-
 cdef inline bint ranks_before(const NodeInfo *a, const NodeInfo *b) noexcept:
     """Whether a comes before b in ``sorted(scores, key=scores.__getitem__, reverse=True)``:
     higher score first, first-scored first among equal scores (the sort is stable)."""
@@ -417,9 +396,14 @@ cdef class Marks:
     cdef IndexList chain  # context's ancestors without a memo, innermost first
     cdef Py_ssize_t scored  # main-block candidates scored so far
     cdef bint has_main
+    # the p, pre, td and blockquote elements in document order, as the body text walk met
+    # them (count -1: not listed, paragraph_scores walks the tree)
+    cdef IndexList paras
 
     def __cinit__(self):
         memset(&self.pieces, 0, sizeof(Pieces))
+        memset(&self.paras, 0, sizeof(IndexList))
+        self.paras.count = -1
         memset(&self.infos, 0, sizeof(InfoMap))
         memset(&self.chain, 0, sizeof(IndexList))
         self.scored = 0
@@ -429,6 +413,7 @@ cdef class Marks:
         free(self.pieces.items)  # the tree may be gone: the nodes are not touched
         info_free(&self.infos)
         free(self.chain.items)
+        free(self.paras.items)
 
     def __init__(self, list nodes):
         """Mark nodes (``Pending`` links or selectolax nodes) with their indices."""
@@ -598,6 +583,9 @@ cdef class Marks:
         cdef Py_ssize_t length, linked, level, at
         cdef double score
         cdef NodeInfo *info
+        cdef Py_ssize_t k = 0
+        if self.paras.count >= 0:  # the body text walk listed them (top holds them all)
+            node = <lxb_dom_node_t *> self.paras.items[0] if self.paras.count else NULL
         while node != NULL:
             if is_element(node):
                 tag = node.local_name
@@ -620,6 +608,10 @@ cdef class Marks:
                                 break
                             self.score(<uintptr_t> anc, score / (1.0, 2.0, 6.0)[level])
                             anc = anc.parent
+            if self.paras.count >= 0:
+                k += 1
+                node = <lxb_dom_node_t *> self.paras.items[k] if k < self.paras.count else NULL
+                continue
             if node.first_child != NULL:
                 node = node.first_child
                 continue

@@ -237,12 +237,13 @@ cdef Py_ssize_t collapse_utf8(const unsigned char *s, size_t size, uint32_t *a) 
 
 
 cdef Py_ssize_t walk_collapse(lxb_dom_node_t *root, uint32_t **out, Py_ssize_t *cap,
-                             Pieces *cache) except -2:
+                             Pieces *cache, IndexList *paras) except -2:
     """``collapse_utf8`` of what ``walk_text(root, sep=False)`` writes, straight from the text
     nodes into *out (grown as needed, *cap code points): its length, or -1 when a text node
     is not strict UTF-8 (the caller then decodes the joined bytes, as an invalid sequence may
     be completed by the next text node). Each text node's piece is computed on the way and
-    kept in cache (when not NULL) for the walks after it."""
+    kept in cache (when not NULL) for the walks after it; the p, pre, td and blockquote
+    elements are listed in paras (when not NULL) for Marks.paragraph_scores."""
     cdef Piece *slot
     cdef lxb_dom_node_t *node = root.first_child
     cdef const unsigned char *data
@@ -250,6 +251,7 @@ cdef Py_ssize_t walk_collapse(lxb_dom_node_t *root, uint32_t **out, Py_ssize_t *
     cdef uintptr_t mark
     cdef Py_ssize_t n = 0
     cdef bint owed = False
+    cdef uintptr_t tag
     while node != NULL:
         mark = <uintptr_t> node.user
         if mark and is_element(node):
@@ -261,7 +263,11 @@ cdef Py_ssize_t walk_collapse(lxb_dom_node_t *root, uint32_t **out, Py_ssize_t *
                 owed = False
             out[0][n] = START + <uint32_t> (mark - 1)
             n += 1
-        if node.local_name == LXB_TAG__TEXT:
+        tag = node.local_name
+        if paras != NULL and (tag == LXB_TAG_P or tag == LXB_TAG_PRE or tag == LXB_TAG_TD
+                              or tag == LXB_TAG_BLOCKQUOTE) and is_element(node):
+            index_add(paras, <Py_ssize_t> node)
+        if tag == LXB_TAG__TEXT:
             data = la_text_data(node, &size)
             if data != NULL and size:
                 if room(out, cap, n, <Py_ssize_t> size + 1) < 0:
@@ -429,7 +435,7 @@ cdef str text_of(const uint32_t *a, Py_ssize_t n, Py_ssize_t *spaces):
 
 
 cdef str node_body_text(lxb_dom_node_t *root, list pending, Py_ssize_t size_hint,
-                        Py_ssize_t *spaces, Pieces *cache):
+                        Py_ssize_t *spaces, Pieces *cache, IndexList *paras):
     """html.py's ``_text`` from the raw marked text to the collapsed buffer: the body text of
     root (spaces: its number of spaces); each link of pending (marked with its index) gets its
     start and end offsets in it (-1 where a marker is missing). size_hint: about the text's
@@ -450,10 +456,14 @@ cdef str node_body_text(lxb_dom_node_t *root, list pending, Py_ssize_t size_hint
         if a == NULL:
             raise MemoryError()
         # " ".join(raw.split()), straight from the UTF-8 text nodes
-        n = walk_collapse(root, &a, &cap, cache)
+        if paras != NULL:
+            paras.count = 0
+        n = walk_collapse(root, &a, &cap, cache, paras)
         if n < 0:  # text with invalid UTF-8: the joined bytes decoded as Python decodes them
             # (replacing bytes), collapsed from that encoding (its code points are no more
             # than the raw bytes)
+            if paras != NULL:
+                paras.count = -1  # (the walk stopped at the text node: not all listed)
             walk_text(root, &b, False)
             room(&a, &cap, 0, b.size)
             valid = PyUnicode_DecodeUTF8(b.data, b.size, "replace").encode("utf-8")
