@@ -118,7 +118,9 @@ def test_spaced_utf8_is_the_regex_then_selectolax_encoding() -> None:
               "\u3000", "\u4e00", "\U00010400", "\u2028", "\U0001f600", " ", ">", "a", "1",
               "h1", "H6", "tr", "tt", "option", "figcaption", "\u212a", "x", "\ud800"]
     rnd = random.Random(5)
-    for _ in range(30_000):
+    for tag in html._BLOCK_TAGS:  # every name, in any case, and its near misses
+        pieces += [tag, tag.upper(), tag.title(), tag[:-1], tag + "x", tag[0] + "z"]
+    for _ in range(60_000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14)))
         expected = html._BLOCK_TAG.sub(" <", text)
         got = walk.spaced_utf8(text)

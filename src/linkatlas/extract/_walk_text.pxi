@@ -626,13 +626,33 @@ cdef extern from "Python.h":
 
 # The first letters of the block tags, either case (block_tag_bytes rejects others at once).
 cdef unsigned char BLOCK_FIRST[256]
-_i = 0
-while la_block_tag(_i) != NULL:
-    BLOCK_FIRST[la_block_tag(_i)[0]] = BLOCK_FIRST[la_block_tag(_i)[0] - 32] = 1
-    _i += 1
+# The bytes that may follow each first letter (a-z) in a block tag's name: its second
+# letter in either case, and for a one-letter name ("p") any byte that ends a name or is
+# non-ASCII (block_tag_bytes decides those).
+cdef unsigned char BLOCK_NEXT[26 * 256]
 
 
-cdef bint block_tag_bytes(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+cdef void block_tables() noexcept:
+    cdef int i = 0, c
+    cdef const unsigned char *name
+    while la_block_tag(i) != NULL:
+        name = <const unsigned char *> la_block_tag(i)
+        BLOCK_FIRST[name[0]] = BLOCK_FIRST[name[0] - 32] = 1
+        if name[1] != 0:
+            BLOCK_NEXT[(name[0] - 97) * 256 + name[1]] = 1
+            if 97 <= name[1] <= 122:
+                BLOCK_NEXT[(name[0] - 97) * 256 + name[1] - 32] = 1
+        else:
+            for c in range(256):
+                if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95):
+                    BLOCK_NEXT[(name[0] - 97) * 256 + c] = 1
+        i += 1
+
+
+block_tables()
+
+
+cdef inline bint block_tag_bytes(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) noexcept:
     """block_tag_at on the UTF-8 encoding of the text (valid UTF-8; '<' at byte i)."""
     cdef Py_ssize_t j = i + 1, k = 0
     cdef uint32_t c
@@ -641,6 +661,8 @@ cdef bint block_tag_bytes(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) no
         j += 1
     if j >= n or not BLOCK_FIRST[s[j]]:
         return False  # (a name must start with a block tag's first letter)
+    if j + 1 < n and not BLOCK_NEXT[((s[j] | 32) - 97) * 256 + s[j + 1]]:
+        return False  # (nor go on with a letter no block tag has there)
     while j < n:
         c = s[j]
         if c >= 0x80:  # a non-ASCII character ends the name, or makes it no tag name
