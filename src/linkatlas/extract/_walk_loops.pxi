@@ -449,6 +449,37 @@ cdef extern from *:
         la_href_entry **slot = la_href_slot(o, olen, s, n, &h);
         return slot != NULL ? *slot : NULL;
     }
+    static uint64_t la_href_hash(const unsigned char *o, size_t olen, const unsigned char *s,
+                                 size_t n) {
+        return la_mix(la_mix(0x51ED270B7A2F1C3DULL, o, olen), s, n);
+    }
+    /* la_href_find given the hash. */
+    static la_href_entry *la_href_find_h(uint64_t h, const unsigned char *o, size_t olen,
+                                         const unsigned char *s, size_t n) {
+        size_t i;
+        la_href_entry *e;
+        if (la_hrefs == NULL) return NULL;
+        i = (size_t) h & (LA_HREF_SLOTS - 1);
+        for (;;) {
+            e = la_hrefs[i];
+            if (e == NULL) return NULL;
+            if (e->hash == h && e->len == olen + n && memcmp(e->key, o, olen) == 0
+                    && memcmp(e->key + olen, s, n) == 0) return e;
+            i = (i + 1) & (LA_HREF_SLOTS - 1);
+        }
+    }
+    /* Ask for the slot of hash h (step 0), or the entry in it (step 1), ahead of the look-up:
+       a page's look-ups otherwise miss the cache one after another. */
+    static void la_href_prefetch(uint64_t h, int step) {
+        la_href_entry *e;
+        if (la_hrefs == NULL) return;
+        if (step == 0) {
+            __builtin_prefetch(&la_hrefs[(size_t) h & (LA_HREF_SLOTS - 1)]);
+        } else {
+            e = la_hrefs[(size_t) h & (LA_HREF_SLOTS - 1)];
+            if (e != NULL) __builtin_prefetch(e);
+        }
+    }
     static void la_hrefs_clear(void) {
         size_t i;
         if (la_hrefs == NULL) return;
@@ -494,6 +525,11 @@ cdef extern from *:
     int la_href_keyed(const unsigned char *s, size_t n, size_t origin_len) noexcept
     la_href_entry *la_href_find(const unsigned char *o, size_t olen, const unsigned char *s,
                                 size_t n) noexcept
+    uint64_t la_href_hash(const unsigned char *o, size_t olen, const unsigned char *s,
+                          size_t n) noexcept
+    la_href_entry *la_href_find_h(uint64_t h, const unsigned char *o, size_t olen,
+                                  const unsigned char *s, size_t n) noexcept
+    void la_href_prefetch(uint64_t h, int step) noexcept
     void la_hrefs_clear()
     size_t la_hrefs_used
     int la_href_store(const unsigned char *o, size_t olen, const unsigned char *s, size_t n,
@@ -545,7 +581,22 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
     cdef size_t hlen = 0
     cdef int keyed
     cdef la_href_entry *entry
-    for i in range(found.count):
+    # Each a/area's href bytes, key form and hash are read two elements ahead, when its memo
+    # slot is asked for; one ahead, the entry in that slot (ring of three, by index % 3).
+    cdef const unsigned char *ring_hb[3]
+    cdef size_t ring_len[3]
+    cdef int ring_keyed[3]
+    cdef uint64_t ring_hash[3]
+    cdef Py_ssize_t count = found.count, r
+    for r in range(min(2, count)):
+        ahead(found, r, o, olen, ring_hb, ring_len, ring_keyed, ring_hash)
+    if count > 0 and ring_keyed[0]:
+        la_href_prefetch(ring_hash[0], 1)
+    for i in range(count):
+        if i + 2 < count:
+            ahead(found, i + 2, o, olen, ring_hb, ring_len, ring_keyed, ring_hash)
+        if i + 1 < count and ring_keyed[(i + 1) % 3]:
+            la_href_prefetch(ring_hash[(i + 1) % 3], 1)
         node = found.nodes[i]
         tag = found.tags[i]
         if tag == EL_META:
@@ -556,10 +607,10 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
                 meta(attributes(node), robots, resolve, items)
             continue
         if tag != EL_LINK:  # the bytes memo first
-            hb = attr_bytes(node, b"href", 4, &hlen)
-            keyed = la_href_keyed(hb, hlen, olen) if hb != NULL else 0
+            r = i % 3
+            hb, hlen, keyed = ring_hb[r], ring_len[r], ring_keyed[r]
             if keyed:
-                entry = la_href_find(o, olen if keyed == 2 else 0, hb, hlen)
+                entry = la_href_find_h(ring_hash[r], o, olen if keyed == 2 else 0, hb, hlen)
                 if entry != NULL:
                     target = <object> entry.target
                     if target is None or (memchr(hb, 35, hlen) != NULL and target in same_page):
@@ -601,6 +652,24 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
             continue
         items.append(new_pending(node, found.tree, target, hosts,
                                  kind_area if tag == EL_AREA else kind_a))
+
+
+cdef inline void ahead(LinkElements found, Py_ssize_t i, const unsigned char *o, Py_ssize_t olen,
+                       const unsigned char **ring_hb, size_t *ring_len, int *ring_keyed,
+                       uint64_t *ring_hash) noexcept:
+    """collect's look-ahead: element i's href bytes, key form and hash into the ring, and its
+    memo slot asked for."""
+    cdef Py_ssize_t r = i % 3
+    cdef const unsigned char *hb = NULL
+    cdef size_t hlen = 0
+    cdef int keyed = 0
+    if found.tags[i] == EL_A or found.tags[i] == EL_AREA:
+        hb = attr_bytes(found.nodes[i], b"href", 4, &hlen)
+        keyed = la_href_keyed(hb, hlen, olen) if hb != NULL else 0
+        if keyed:
+            ring_hash[r] = la_href_hash(o, olen if keyed == 2 else 0, hb, hlen)
+            la_href_prefetch(ring_hash[r], 0)
+    ring_hb[r], ring_len[r], ring_keyed[r] = hb, hlen, keyed
 
 
 def drop_fragment_links(list items, str canonical):
