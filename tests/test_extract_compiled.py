@@ -836,3 +836,25 @@ def test_collapsed_attribute_text_is_text_collapse() -> None:
     for _ in range(20_000):
         s = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8)))
         assert walk.collapsed_text(s, text.collapse) == text.collapse(s), ascii(s)
+
+
+def test_plain_origin_is_the_regex() -> None:
+    """The resolver's origin (the shared memo's key for path-absolute hrefs), compiled,
+    against html._PLAIN_ORIGIN on URLs cut from scheme, host, port and path pieces."""
+    walk = html.compiled_walk()
+    assert walk is not None
+    pieces = ["http://", "https://", "HTTP://", "ftp://", "a", "B-c.d", "é", "_", ":", "80",
+              "123456", "0", "/", "/x", "?q", "#f", "@", "[::1]", "\\", " "]
+    rng = random.Random(13)
+    matched = 0
+    for _ in range(40_000):
+        base = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        if rng.random() < 0.6:  # mostly the shapes of real bases, with a piece gone wrong
+            base = (rng.choice(["http://", "https://", "HTTP://"]) + rng.choice(["a", "B-c.d", "é"])
+                    + rng.choice(["", ":"]) + rng.choice(["", "80", "0", "123456", "a"])
+                    + rng.choice(["/", "/x", "?q", "#f", ""]) + base)
+        m = html._PLAIN_ORIGIN.match(base)
+        want = m.group(0) if m is not None else ""
+        assert walk.plain_origin(base) == want, base
+        matched += bool(want)
+    assert matched > 2_000

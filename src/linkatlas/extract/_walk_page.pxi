@@ -39,8 +39,9 @@ def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list str
     link's offsets, merge clones, take the anchors, place the links and build the records
     (``page`` is the ``_HtmlPage``: its ``marks`` is set while the marks live and its
     ``_anchor`` is the fallback for anchors the offsets cannot give; ``source`` is the page's
-    text or its UTF-8 encoding, ``size`` the text's length in characters). Returns (buffer, spaces
-    in it or -1, internal links, body links)."""
+    text or its UTF-8 encoding, ``size`` the text's length in characters). Returns (buffer, its
+    word count, whether e-mail forms may be in it (``email_hint``), internal links, body
+    links)."""
     cdef list pending = [item for item in items if type(item) is Pending]
     cdef Marks marks
     cdef lxb_dom_node_t *body
@@ -73,4 +74,52 @@ def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list str
         marks.release()
         page.marks = None
     internal, count = emit(items, buffer, n, make, builder, _unknown)
-    return buffer, spaces, internal, count
+    return buffer, word_count(buffer, spaces), email_hint(buffer), internal, count
+
+
+cdef Py_ssize_t word_count(str buffer, Py_ssize_t spaces):
+    """html.py's word count of a body text with ``spaces`` spaces (-1: not counted): the buffer
+    holds single spaces only, so spaces count the words; a text of spaces has none."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(buffer)
+    cdef int kind = PyUnicode_KIND(buffer)
+    cdef void *data = PyUnicode_DATA(buffer)
+    for i in range(n):
+        if not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+            break
+    else:
+        return 0  # empty, or buffer.isspace()
+    if spaces < 0:
+        spaces = buffer.count(" ")
+    return spaces + 1 - (PyUnicode_READ(kind, data, n - 1) == 32)
+
+
+def plain_origin(str base):
+    """``html._PLAIN_ORIGIN.match(base)``'s text, or '': ``https?://`` then a host of ASCII
+    letters, digits, dots and hyphens, maybe a port of one to five digits, followed by '/'."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(base), i, start, digits
+    cdef uint32_t c
+    if starts_ascii(base, "http://", 7, False):
+        i = 7
+    elif starts_ascii(base, "https://", 8, False):
+        i = 8
+    else:
+        return ""
+    start = i
+    while i < n:
+        c = PyUnicode_READ_CHAR(base, i)
+        if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 46 or c == 45):
+            break
+        i += 1
+    if i == start:
+        return ""
+    if i < n and PyUnicode_READ_CHAR(base, i) == 58:  # ':'
+        digits = 0
+        while i + 1 + digits < n and digits < 6 and 48 <= PyUnicode_READ_CHAR(base, i + 1 + digits) <= 57:
+            digits += 1
+        if 1 <= digits <= 5 and i + 1 + digits < n and PyUnicode_READ_CHAR(base, i + 1 + digits) == 47:
+            return base[:i + 1 + digits]
+        # the regex backtracks: a host that ends before the ':' needs a '/' right after it
+        return ""
+    if i < n and PyUnicode_READ_CHAR(base, i) == 47:
+        return base[:i]
+    return ""

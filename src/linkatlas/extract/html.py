@@ -203,8 +203,12 @@ class _Resolver:
     def __init__(self, base: str) -> None:
         self.base = base
         self._cache: dict[str, str | None] = {}
-        m = _PLAIN_ORIGIN.match(base)
-        self.origin = m.group(0) if m is not None else ""
+        walk = compiled_walk()
+        if walk is not None:
+            self.origin = walk.plain_origin(base)
+        else:
+            m = _PLAIN_ORIGIN.match(base)
+            self.origin = m.group(0) if m is not None else ""
 
     def __call__(self, href: str) -> str | None:
         hit = self._cache.get(href, "")
@@ -370,29 +374,28 @@ class _HtmlPage:
         else:
             tree = self.tree = LexborHTMLParser(
                 spaced if spaced is not None else _BLOCK_TAG.sub(" <", self.source))
-        spaces = -1  # spaces in the body text, when the compiled walk counted them
+        page = self.page
         if walk is None:
             items = self._collect(tree, None)
             buffer = self._text(tree, items)
             self._place(items, size)
             self._emit(items, buffer)
-        else:  # _text, _anchors, _place and _emit in one compiled call
+            # the buffer holds single spaces only, so spaces count the words
+            words = buffer.count(" ") + 1 - (buffer[-1:] == " ")
+            page.word_count = words if buffer and not buffer.isspace() else 0
+            self.emails |= emails_in_text(buffer)
+        else:  # _text, _anchors, _place and _emit in one compiled call, the word count and
+            # the e-mail pre-check (most pages have no address form) with them
             items = self._collect(tree, walk)
-            buffer, spaces, internal, count = walk.page_body(
+            buffer, page.word_count, hint, internal, count = walk.page_body(
                 self, tree, self.root, items, self.strip, source, size, self.context_chars,
                 self.builder.make, self.builder)
-            self.page.internal_links += internal
-            self.page.external_links += count - internal
-        # the buffer holds single spaces only, so spaces count the words
-        if spaces < 0:
-            spaces = buffer.count(" ")
-        words = spaces + 1 - (buffer[-1:] == " ")
-        self.page.word_count = words if buffer and not buffer.isspace() else 0
-        if walk is None:
-            self.emails |= emails_in_text(buffer)
-        elif walk.email_hint(buffer):  # most pages have no address form
-            self.emails |= emails_in_text(buffer, walk.email_signs)
-        self.page.emails = tuple(sorted(self.emails))
+            page.internal_links += internal
+            page.external_links += count - internal
+            if hint:
+                self.emails |= emails_in_text(buffer, walk.email_signs)
+        if self.emails:
+            page.emails = tuple(sorted(self.emails))
         self.text = buffer
         if walk is not None:  # done with the tree and its nodes: its document is reused
             self.tree = self.root = None
@@ -466,7 +469,8 @@ class _HtmlPage:
             if resolved is not None:
                 base = resolved
         if title_text is not None:
-            page.title = cap(title_text, TITLE_LIMIT)
+            page.title = title_text if len(title_text) <= TITLE_LIMIT else cap(title_text,
+                                                                               TITLE_LIMIT)
         if root is not None:
             if walk is not None:
                 lang = language_tag(walk.html_lang(root))
