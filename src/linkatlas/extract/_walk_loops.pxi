@@ -87,34 +87,53 @@ cdef inline void detach(lxb_dom_node_t *node) noexcept:
 cpdef strip_collected(LexborHTMLParser tree, list candidates):
     """Detach what ``tree.strip_tags(["script", "style", "noscript", "template"])`` would, from
     the candidates ``link_elements`` noted (addresses in document order); the tree must not
-    have changed in between."""
-    cdef list removed = []
-    cdef set gone = set()
+    have changed in between. The elements removed by an earlier search are marked through
+    their ``user`` pointer while the searches run (restored after)."""
+    cdef Py_ssize_t m = len(candidates), k, start, count = 0
+    cdef lxb_dom_node_t **nodes
+    cdef lxb_dom_node_t **removed
+    cdef void **kept_user
     cdef lxb_dom_node_t *node
     cdef lxb_dom_node_t *anc
-    cdef Py_ssize_t start
     cdef int order
-    cdef bint blocked
-    for order in range(4):
-        start = len(removed)
-        for address in candidates:
-            node = <lxb_dom_node_t *> <uintptr_t> address
-            if strip_order(node) != order:
-                continue
-            blocked = False
-            anc = node.parent
-            while anc != NULL:
-                if <uintptr_t> anc in gone:
-                    blocked = True  # unreachable once an earlier search removed that ancestor
-                    break
-                anc = anc.parent
-            if not blocked:
-                removed.append(address)
-        for address in removed[start:]:
-            gone.add(address)
-    for address in removed:
-        detach(<lxb_dom_node_t *> <uintptr_t> address)
+    if m == 0:
+        tree._mutation_count += 1  # selectolax's _mark_mutated, which strip_tags calls
+        return
+    nodes = <lxb_dom_node_t **> malloc(m * sizeof(lxb_dom_node_t *))
+    removed = <lxb_dom_node_t **> malloc(m * sizeof(lxb_dom_node_t *))
+    kept_user = <void **> malloc(m * sizeof(void *))
+    try:
+        if nodes == NULL or removed == NULL or kept_user == NULL:
+            raise MemoryError()
+        for k in range(m):
+            nodes[k] = <lxb_dom_node_t *> <uintptr_t> candidates[k]
+        for order in range(4):
+            start = count
+            for k in range(m):
+                node = nodes[k]
+                if strip_order(node) != order:
+                    continue
+                anc = node.parent
+                while anc != NULL and anc.user != <void *> &_GONE:
+                    anc = anc.parent
+                if anc == NULL:  # no ancestor removed by an earlier search
+                    removed[count] = node
+                    count += 1
+            for k in range(start, count):  # (marked after the search: nesting does not protect)
+                kept_user[k] = removed[k].user
+                removed[k].user = <void *> &_GONE
+        for k in range(count):
+            removed[k].user = kept_user[k]
+        for k in range(count):
+            detach(removed[k])
+    finally:
+        free(nodes)
+        free(removed)
+        free(kept_user)
     tree._mutation_count += 1  # selectolax's _mark_mutated, which strip_tags calls
+
+
+cdef char _GONE = 0  # its address marks an element an earlier search removed
 
 
 def html_lang(LexborNode root):

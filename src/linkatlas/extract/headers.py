@@ -77,22 +77,44 @@ def link_header_canonicals(values: list[str]) -> list[str]:
     return out
 
 
+_READ = {"content-type": 1, "content-language": 2, "x-robots-tag": 3, "location": 4, "link": 5}
+# each header name met -> what header_info does with it (0: nothing); bounded (a crawl meets a
+# few hundred names)
+_NAME_KIND: dict[str, int] = {}
+
+
+def _name_kind(name: str) -> int:
+    kind = _NAME_KIND.get(name)
+    if kind is None:
+        kind = _READ.get(name.strip().lower(), 0)
+        if len(_NAME_KIND) < 4096 and len(name) <= 64:
+            _NAME_KIND[name] = kind
+    return kind
+
+
 def header_info(capture: Capture) -> HeaderInfo:
     """Read Content-Type, Content-Language, X-Robots-Tag, Location and Link headers."""
     info = HeaderInfo()
     robots: list[str] = []
     links: list[str] = []
     for name, value in capture.headers:
-        lname = name.strip().lower()
-        if lname == "content-type" and not info.content_type:
-            info.content_type = value.strip()
-        elif lname == "content-language" and not info.content_language:
-            info.content_language = value.strip()
-        elif lname == "x-robots-tag":
+        kind = _NAME_KIND.get(name)
+        if kind is None:
+            kind = _name_kind(name)
+        if not kind:
+            continue
+        if kind == 1:
+            if not info.content_type:
+                info.content_type = value.strip()
+        elif kind == 2:
+            if not info.content_language:
+                info.content_language = value.strip()
+        elif kind == 3:
             robots.append(value.strip())
-        elif lname == "location" and not info.location:
-            info.location = value.strip()
-        elif lname == "link":
+        elif kind == 4:
+            if not info.location:
+                info.location = value.strip()
+        else:
             links.append(value)
     if robots:
         info.x_robots_tag = ", ".join(robots)
