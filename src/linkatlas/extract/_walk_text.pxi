@@ -370,6 +370,21 @@ cdef extern from *:
         *spaces = count;
         return top;
     }
+    /* a[0:n] (every code point below 65536) as two-byte units. */
+    static void la_narrow16(const uint32_t *a, Py_ssize_t n, uint16_t *out) {
+        Py_ssize_t i = 0;
+    #if defined(__SSE2__)
+        const __m128i bias = _mm_set1_epi32(0x8000), back = _mm_set1_epi16((short) 0x8000);
+        while (i + 8 <= n) {  /* (signed saturation: shifted into range and back) */
+            __m128i p = _mm_packs_epi32(
+                _mm_sub_epi32(_mm_loadu_si128((const __m128i *) (a + i)), bias),
+                _mm_sub_epi32(_mm_loadu_si128((const __m128i *) (a + i + 4)), bias));
+            _mm_storeu_si128((__m128i *) (out + i), _mm_xor_si128(p, back));
+            i += 8;
+        }
+    #endif
+        for (; i < n; i++) out[i] = (uint16_t) a[i];
+    }
     /* a[0:n] (every code point below 256) as bytes. */
     static void la_narrow8(const uint32_t *a, Py_ssize_t n, unsigned char *out) {
         Py_ssize_t i = 0;
@@ -389,6 +404,7 @@ cdef extern from *:
     Py_ssize_t la_next_marker(const uint32_t *a, Py_ssize_t i, Py_ssize_t n) noexcept
     uint32_t la_or_spaces(const uint32_t *a, Py_ssize_t n, Py_ssize_t *spaces) noexcept
     void la_narrow8(const uint32_t *a, Py_ssize_t n, unsigned char *out) noexcept
+    void la_narrow16(const uint32_t *a, Py_ssize_t n, uint16_t *out) noexcept
 
 
 cdef Py_ssize_t join_lone_marks(uint32_t *a, Py_ssize_t n) noexcept:
@@ -430,6 +446,10 @@ cdef str text_of(const uint32_t *a, Py_ssize_t n, Py_ssize_t *spaces):
     if top < 0x100:  # (every code point below 256): one byte each, written here
         out = PyUnicode_New(n, 0xFF if top > 0x7F else 0x7F)
         la_narrow8(a, n, <unsigned char *> PyUnicode_DATA(out))
+        return out
+    if top < 0x10000:  # two bytes each
+        out = PyUnicode_New(n, 0xFFFF)
+        la_narrow16(a, n, <uint16_t *> PyUnicode_DATA(out))
         return out
     return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, n)
 

@@ -386,12 +386,25 @@ def cloudflare_emails_utf8(body: bytes) -> set[str]:
     """``cloudflare_emails(body.decode("utf-8"))`` for a strict UTF-8 body, without decoding
     it (the hex digits are ASCII; the spaces are matched in their UTF-8 spelling)."""
     found: set[str] = set()
-    if b"cfemail" not in body and b"email-protection#" not in body:
-        return found
-    for m in _CFEMAIL_UTF8.finditer(body):
-        ok = valid_email(_cf_decode((m.group(1) or m.group(2)).decode("ascii")))
-        if ok:
-            found.add(ok)
+    # A match starts at one of the two literals: the pattern is tried at each occurrence, in
+    # order, instead of scanned over the whole page; an occurrence inside the last match is
+    # passed over as finditer passes it (the hex digits may take the "da" of the next one).
+    starts = []
+    for literal in (b"data-cfemail", b"email-protection#"):
+        at = body.find(literal)
+        while at >= 0:
+            starts.append(at)
+            at = body.find(literal, at + 1)
+    end = 0
+    for at in sorted(starts):
+        if at < end:
+            continue
+        m = _CFEMAIL_UTF8.match(body, at)
+        if m is not None:
+            end = m.end()
+            ok = valid_email(_cf_decode((m.group(1) or m.group(2)).decode("ascii")))
+            if ok:
+                found.add(ok)
     return found
 
 
