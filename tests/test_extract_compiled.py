@@ -858,3 +858,25 @@ def test_plain_origin_is_the_regex() -> None:
         assert walk.plain_origin(base) == want, base
         matched += bool(want)
     assert matched > 2_000
+
+
+def test_robots_and_refresh_metas_read_like_the_pure_path() -> None:
+    """The meta names and http-equiv values the compiled collect reads on the bytes (stripped,
+    any case) or, past ASCII, as str.strip().lower() does: every spelling gives the pure
+    path's robots and refresh links."""
+    names = ["robots", "ROBOTS", " Robots ", "\trobots\n", "robots\x1c", "robots\u00a0",
+             "\u2003googlebot", "GoogleBot", "robot", "robotss", "", "r\u00f6bots", "googlebot "]
+    equivs = ["refresh", "REFRESH", " Refresh", "refresh\u00a0", "refres", "\u3000refresh"]
+    captures = []
+    for i, name in enumerate(names):
+        body = f'<meta name="{name}" content="noindex, nofollow"><a href="/x{i}">x</a>'
+        captures.append(_capture(f"http://a.test/{i}", body.encode()))
+    for i, equiv in enumerate(equivs):
+        body = f'<meta http-equiv="{equiv}" content="0; url=/to{i}"><a href="/y">y</a>'
+        captures.append(_capture(f"http://a.test/r{i}", body.encode()))
+    assert _assert_same(captures) > 0
+    robots = [links_from_page(c).page.meta_robots for c in captures[: len(names)]]
+    assert sum(bool(r) for r in robots) == 9, robots
+    refresh = [any(link.kind.value == "refresh" for link in links_from_page(c).links)
+               for c in captures[len(names):]]
+    assert refresh == [True, True, True, True, False, True]

@@ -620,9 +620,8 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
         tag = found.tags[i]
         if tag == EL_META:
             # only robots, googlebot and refresh metas mean anything to html.py's _meta
-            name = attr_value(node, b"name", 4).strip().lower()
-            if (name == "robots" or name == "googlebot"
-                    or attr_value(node, b"http-equiv", 10).strip().lower() == "refresh"):
+            if meta_named(node, b"name", 4, b"robots", b"googlebot") or meta_named(
+                    node, b"http-equiv", 10, b"refresh", NULL):
                 meta(attributes(node), robots, resolve, items)
             continue
         if tag != EL_LINK:  # the bytes memo first
@@ -689,6 +688,41 @@ cdef inline void ahead(LinkElements found, Py_ssize_t i, const unsigned char *o,
             ring_hash[r] = la_href_hash(o, olen if keyed == 2 else 0, hb, hlen)
             la_href_prefetch(ring_hash[r], 0)
     ring_hb[r], ring_len[r], ring_keyed[r] = hb, hlen, keyed
+
+
+cdef inline bint ascii_space(unsigned char c) noexcept:
+    """str.isspace for an ASCII character (9-13, 28-31, 32)."""
+    return c == 32 or 9 <= c <= 13 or 28 <= c <= 31
+
+
+cdef bint meta_named(lxb_dom_node_t *node, const char *attr, size_t attr_len,
+                     const char *word, const char *other):
+    """``attr_value(node, attr).strip().lower()`` is word (or other, when not NULL): on the
+    bytes when they are ASCII (no other character lower-cases to these ASCII words' letters),
+    else on the str."""
+    cdef size_t n, k, lo = 0
+    cdef const unsigned char *v = attr_bytes(node, attr, attr_len, &n)
+    if v == NULL:
+        return False
+    for k in range(n):
+        if v[k] >= 0x80:  # str.strip and str.lower as html.py has them
+            value = attr_value(node, attr, attr_len).strip().lower()
+            return value == (<bytes> word).decode() or (
+                other != NULL and value == (<bytes> other).decode())
+    while lo < n and ascii_space(v[lo]):
+        lo += 1
+    while n > lo and ascii_space(v[n - 1]):
+        n -= 1
+    return ascii_word(v + lo, n - lo, word) or (other != NULL and ascii_word(v + lo, n - lo, other))
+
+
+cdef inline bint ascii_word(const unsigned char *v, size_t n, const char *word) noexcept:
+    """Whether the n ASCII bytes at v read as the lower-case word in any case."""
+    cdef size_t k
+    for k in range(n):
+        if word[k] == 0 or lower(v[k]) != <unsigned char> word[k]:
+            return False
+    return word[n] == 0
 
 
 def drop_fragment_links(list items, str canonical):
