@@ -541,6 +541,7 @@ cdef extern from *:
     ctypedef struct la_href_entry:
         PyObject *target
         PyObject *hosts
+    uint64_t la_mix(uint64_t h, const unsigned char *s, size_t n) noexcept
     int la_href_keyed(const unsigned char *s, size_t n, size_t origin_len) noexcept
     la_href_entry *la_href_find(const unsigned char *o, size_t olen, const unsigned char *s,
                                 size_t n) noexcept
