@@ -880,3 +880,43 @@ def test_robots_and_refresh_metas_read_like_the_pure_path() -> None:
     refresh = [any(link.kind.value == "refresh" for link in links_from_page(c).links)
                for c in captures[len(names):]]
     assert refresh == [True, True, True, True, False, True]
+
+
+def _context_pure(buffer: str, start: int, end: int, n: int) -> tuple[str, str]:
+    """html.py's _emit context cut (the pure path's lines)."""
+    size = len(buffer)
+    before = after = ""
+    if start >= 0 and end >= 0 and n:
+        lo = start - n if start > n else 0
+        before = buffer[lo:start]
+        if lo > 0 and buffer[lo - 1] != " " and " " in before:
+            before = before[before.index(" ") + 1 :]
+        before = before.strip()
+        hi = end + n
+        after = buffer[end:hi]
+        if hi < size and buffer[hi] != " " and after[-1:] != " " and " " in after.strip():
+            after = after[: after.rstrip().rindex(" ")]
+        after = after.strip()
+    return before, after
+
+
+def test_contexts_are_the_pure_cut_in_every_string_kind() -> None:
+    """emit's context pair (its strings built the narrowest way for two-byte texts) against
+    the pure path's cut, on one-, two- and four-byte texts around the sixteen-unit packs."""
+    walk = html.compiled_walk()
+    assert walk is not None
+    rng = random.Random(17)
+    words = ["a", "bc", "defgh", "\u00e9t\u00e9", "\u2014", "\u4e2d\u6587", "\U0001f600", "x" * 19,
+             "\u00a0", "\u0100"]
+    for _ in range(20_000):
+        buffer = " ".join(rng.choice(words) for _ in range(rng.randint(0, 30)))
+        if rng.random() < 0.5:
+            buffer = "\u2014" + buffer  # a two-byte text whose cuts are mostly one-byte text
+        size = len(buffer)
+        start = rng.randint(-1, size)
+        end = rng.randint(max(start, 0), size) if start >= 0 else rng.randint(-1, size)
+        n = rng.choice([0, 5, 17, 100])
+        got = walk.context_of(buffer, start, end, n)
+        want = _context_pure(buffer, start, end, n)
+        assert got == want, (buffer, start, end, n)
+        assert [type(s) for s in got] == [str, str]
