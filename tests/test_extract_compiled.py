@@ -687,9 +687,10 @@ def test_href_memo_hits_give_what_resolution_gives() -> None:
     walk.clear_href_memo()
     first = _assert_same(pages[:1])
     size = walk.href_memo_size()
-    # the keyed forms: path-absolute with a plain origin and absolute http(s), whose last byte
-    # is no space (the page's own URL, "#top", "//", "/\\", "/\t", " /x", NBSP, "HTTP:" are not)
-    assert size == 15
+    # the keyed forms: path-absolute with a plain origin, absolute http(s) and scheme-relative
+    # ("//c.test/y", under the page's own URL), whose last byte is no space ("#top", "/\\",
+    # "/\t", " /x", NBSP, "HTTP:" are not)
+    assert size == 16
     assert _assert_same(pages[:1]) == first
     assert walk.href_memo_size() == size  # all hits
     assert _assert_same(pages) > 0

@@ -10,6 +10,7 @@ import random
 import pytest
 
 from conftest import fixture_path
+from linkatlas import urls
 from linkatlas.extract import html
 
 BASES = [
@@ -46,7 +47,7 @@ def _check_all(hrefs: list[str], bases: list[str]) -> int:
     html._SHARED.clear()
     shared = 0
     for base in bases:  # every base sees the memo the bases before it filled
-        resolver = html._Resolver(base)
+        resolver = html._Resolver(base, urls.try_normalize(base) is not None)
         for href in hrefs:
             shared += resolver.shared_key(href) is not None
             assert resolver(href) == _fresh(href, base), (href, base)
@@ -57,8 +58,13 @@ def test_shared_memo_never_changes_a_result() -> None:
     shared = _check_all(HREFS, BASES)
     assert shared > len(BASES) * 10  # the memo is really in use
     assert html._Resolver("http://example.com/a/").shared_key("/x") == ("http://example.com", "/x")
-    for href in ("//evil.com/x", "/\\evil.com", "/\t/evil.com", "x", "?q", "HTTP://a.b/"):
+    for href in ("/\\evil.com", "/\t/evil.com", "x", "?q", "HTTP://a.b/"):
         assert html._Resolver("http://example.com/a/").shared_key(href) is None, href
+    # a scheme-relative href is keyed as the absolute URL it makes under the base's scheme
+    assert html._Resolver("https://example.com/a/", True).shared_key("//evil.com/x") == (
+        "https://evil.com/x")
+    for base, valid in (("ftp://example.com/a/", True), ("https://example.com/a/", False)):
+        assert html._Resolver(base, valid).shared_key("//evil.com/x") is None
     for base in ("http://user:pw@example.com/a/", "http://example.com", "http://a.b?q/x"):
         assert html._Resolver(base).shared_key("/x") is None, base
 
@@ -86,7 +92,8 @@ def test_compiled_shared_key_equals_the_resolver() -> None:
         pytest.skip("the compiled walk is not in use")
     hrefs = [*HREFS, "/\u00e9", "/\x0b/x", "h", "", "http:", "https://", "/" * 2]
     for base in BASES:
-        resolver = html._Resolver(base)
+        resolver = html._Resolver(base, urls.try_normalize(base) is not None)
         for href in hrefs:
-            assert walk.shared_key(resolver.origin, href) == resolver.shared_key(href), (
+            assert walk.shared_key(resolver.origin, resolver.scheme, href) == resolver.shared_key(
+                href), (
                 href, base)

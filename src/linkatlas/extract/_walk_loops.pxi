@@ -329,9 +329,9 @@ def configure_resolution(dict shared, Py_ssize_t href_max, link_rels):
     la_hrefs_clear()
 
 
-def shared_key(str origin, str href):
-    """``html._Resolver.shared_key`` for a resolver of that origin (tested equal)."""
-    return key_of(origin, href)
+def shared_key(str origin, str scheme, str href):
+    """``html._Resolver.shared_key`` for a resolver of that origin and scheme (tested equal)."""
+    return key_of(origin, scheme, href)
 
 
 cdef inline bint starts_ascii(str text, const char *word, Py_ssize_t k, bint fold) noexcept:
@@ -352,13 +352,15 @@ cdef inline bint starts_ascii(str text, const char *word, Py_ssize_t k, bint fol
     return True
 
 
-cdef object key_of(str origin, str href):
+cdef object key_of(str origin, str scheme, str href):
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(href)
     cdef uint32_t second
     if n > _shared_href_max:
         return None
     if starts_ascii(href, "http://", 7, False) or starts_ascii(href, "https://", 8, False):
         return href
+    if scheme and starts_ascii(href, "//", 2, False):
+        return scheme + href
     if origin and n and PyUnicode_READ_CHAR(href, 0) == 47:  # "/"
         if n > 1:
             second = PyUnicode_READ_CHAR(href, 1)
@@ -427,16 +429,18 @@ cdef extern from *:
         h = (h ^ w ^ ((uint64_t) n << 56)) * 0x9E3779B97F4A7C15ULL;
         return h ^ (h >> 29);
     }
-    /* Whether key_of would give href (these bytes, decoded) a key, and the origin goes in
-       front of it: 0 no key, 1 the href alone, 2 origin + href. Only forms whose decoding is
-       their bytes at both ends (no space str.strip would remove). */
-    static int la_href_keyed(const unsigned char *s, size_t n, size_t origin_len) {
+    /* Whether key_of would give href (these bytes, decoded) a key, and what goes in front of
+       it: 0 no key, 1 the href alone, 2 the origin, 3 the scheme ("//host/x"). Only forms
+       whose decoding is their bytes at both ends (no space str.strip would remove). */
+    static int la_href_keyed(const unsigned char *s, size_t n, size_t origin_len,
+                             size_t scheme_len) {
         unsigned char c;
         if (n == 0 || n > 512) return 0;
         c = s[n - 1];
         if (c >= 0x80 || c == 32 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f)) return 0;
         if (n >= 7 && memcmp(s, "http://", 7) == 0) return 1;
         if (n >= 8 && memcmp(s, "https://", 8) == 0) return 1;
+        if (n >= 2 && s[0] == '/' && s[1] == '/') return scheme_len ? 3 : 0;
         if (s[0] == '/' && origin_len) {
             if (n > 1 && (s[1] == 47 || s[1] == 92 || s[1] == 9 || s[1] == 10 || s[1] == 13))  /* / backslash tab LF CR */
                 return 0;
@@ -542,7 +546,8 @@ cdef extern from *:
         PyObject *target
         PyObject *hosts
     uint64_t la_mix(uint64_t h, const unsigned char *s, size_t n) noexcept
-    int la_href_keyed(const unsigned char *s, size_t n, size_t origin_len) noexcept
+    int la_href_keyed(const unsigned char *s, size_t n, size_t origin_len,
+                      size_t scheme_len) noexcept
     la_href_entry *la_href_find(const unsigned char *o, size_t olen, const unsigned char *s,
                                 size_t n) noexcept
     uint64_t la_href_hash(const unsigned char *o, size_t olen, const unsigned char *s,
@@ -597,6 +602,11 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
     cdef unsigned char tag
     cdef lxb_dom_node_t *node
     cdef const unsigned char *o = <const unsigned char *> PyUnicode_AsUTF8AndSize(origin, &olen)
+    cdef str scheme = resolve.scheme
+    cdef Py_ssize_t slen = 0
+    cdef const unsigned char *sc = <const unsigned char *> PyUnicode_AsUTF8AndSize(scheme, &slen)
+    cdef const unsigned char *kp
+    cdef size_t kplen
     cdef const unsigned char *hb = NULL
     cdef size_t hlen = 0
     cdef int keyed
@@ -609,12 +619,12 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
     cdef uint64_t ring_hash[3]
     cdef Py_ssize_t count = found.count, r
     for r in range(min(2, count)):
-        ahead(found, r, o, olen, ring_hb, ring_len, ring_keyed, ring_hash)
+        ahead(found, r, o, olen, sc, slen, ring_hb, ring_len, ring_keyed, ring_hash)
     if count > 0 and ring_keyed[0]:
         la_href_prefetch(ring_hash[0], 1)
     for i in range(count):
         if i + 2 < count:
-            ahead(found, i + 2, o, olen, ring_hb, ring_len, ring_keyed, ring_hash)
+            ahead(found, i + 2, o, olen, sc, slen, ring_hb, ring_len, ring_keyed, ring_hash)
         if i + 1 < count and ring_keyed[(i + 1) % 3]:
             la_href_prefetch(ring_hash[(i + 1) % 3], 1)
         node = found.nodes[i]
@@ -629,7 +639,8 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
             r = i % 3
             hb, hlen, keyed = ring_hb[r], ring_len[r], ring_keyed[r]
             if keyed:
-                entry = la_href_find_h(ring_hash[r], o, olen if keyed == 2 else 0, hb, hlen)
+                kp = key_prefix(keyed, o, olen, sc, slen, &kplen)
+                entry = la_href_find_h(ring_hash[r], kp, kplen, hb, hlen)
                 if entry != NULL:
                     target = <object> entry.target
                     if target is None or (memchr(hb, 35, hlen) != NULL and target in same_page):
@@ -655,7 +666,7 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
         target = cache.get(href, _MISS)
         if target is _MISS:  # the shared memo next, as _Resolver.__call__ reads it (a repeat
             # on the page reads the shared memo again: no copy into the page's)
-            key = key_of(origin, href)
+            key = key_of(origin, scheme, href)
             if key is not None:
                 target = _shared.get(key, _MISS)
             if target is _MISS:
@@ -664,7 +675,8 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
         if keyed:  # the bytes are the href (it was keyed so): remember what it gave
             if target is not None:
                 hosts = hosts_of(target)
-            la_href_store(o, olen if keyed == 2 else 0, hb, hlen, <PyObject *> target,
+            kp = key_prefix(keyed, o, olen, sc, slen, &kplen)
+            la_href_store(kp, kplen, hb, hlen, <PyObject *> target,
                           <PyObject *> hosts)
         if target is None or (PyUnicode_FindChar(href, 35, 0, PyUnicode_GET_LENGTH(href), 1) >= 0
                               and target in same_page):
@@ -673,7 +685,23 @@ def collect(LinkElements found, resolve, set same_page, set emails, list robots,
                                  kind_area if tag == EL_AREA else kind_a))
 
 
+cdef inline const unsigned char *key_prefix(int keyed, const unsigned char *o, Py_ssize_t olen,
+                                            const unsigned char *sc, Py_ssize_t slen,
+                                            size_t *plen) noexcept:
+    """What goes before an href's bytes in its memo key (la_href_keyed's answer): the origin,
+    the scheme or nothing."""
+    if keyed == 2:
+        plen[0] = olen
+        return o
+    if keyed == 3:
+        plen[0] = slen
+        return sc
+    plen[0] = 0
+    return o
+
+
 cdef inline void ahead(LinkElements found, Py_ssize_t i, const unsigned char *o, Py_ssize_t olen,
+                       const unsigned char *sc, Py_ssize_t slen,
                        const unsigned char **ring_hb, size_t *ring_len, int *ring_keyed,
                        uint64_t *ring_hash) noexcept:
     """collect's look-ahead: element i's href bytes, key form and hash into the ring, and its
@@ -682,11 +710,14 @@ cdef inline void ahead(LinkElements found, Py_ssize_t i, const unsigned char *o,
     cdef const unsigned char *hb = NULL
     cdef size_t hlen = 0
     cdef int keyed = 0
+    cdef const unsigned char *kp
+    cdef size_t kplen
     if found.tags[i] == EL_A or found.tags[i] == EL_AREA:
         hb = attr_bytes(found.nodes[i], b"href", 4, &hlen)
-        keyed = la_href_keyed(hb, hlen, olen) if hb != NULL else 0
+        keyed = la_href_keyed(hb, hlen, olen, slen) if hb != NULL else 0
         if keyed:
-            ring_hash[r] = la_href_hash(o, olen if keyed == 2 else 0, hb, hlen)
+            kp = key_prefix(keyed, o, olen, sc, slen, &kplen)
+            ring_hash[r] = la_href_hash(kp, kplen, hb, hlen)
             la_href_prefetch(ring_hash[r], 0)
     ring_hb[r], ring_len[r], ring_keyed[r] = hb, hlen, keyed
 

@@ -200,7 +200,10 @@ class _Resolver:
     process-wide ``_SHARED`` memo where the result depends on the href alone or on the href and
     the base's origin)."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, valid_base: bool = False) -> None:
+        """``valid_base``: the caller knows base parses (a scheme-relative href then resolves
+        as the absolute URL it makes under the base's scheme; against an invalid base it does
+        not resolve at all)."""
         self.base = base
         self._cache: dict[str, str | None] = {}
         walk = compiled_walk()
@@ -209,6 +212,9 @@ class _Resolver:
         else:
             m = _PLAIN_ORIGIN.match(base)
             self.origin = m.group(0) if m is not None else ""
+        # a scheme-relative href reads as the absolute URL it makes under a valid base's scheme
+        self.scheme = "" if not valid_base else "https:" if base.startswith("https:") else (
+            "http:" if base.startswith("http:") else "")
 
     def __call__(self, href: str) -> str | None:
         hit = self._cache.get(href, "")
@@ -229,11 +235,15 @@ class _Resolver:
 
     def shared_key(self, href: str) -> str | tuple[str, str] | None:
         """The key of ``href`` in the shared memo, or None when its result may depend on more
-        of the base than its origin (relative paths, queries, odd spellings, long hrefs)."""
+        of the base than its scheme or origin (relative paths, queries, odd spellings, long
+        hrefs). A scheme-relative ``//host/x`` is keyed as the absolute URL it makes under the
+        base's scheme (it resolves as that URL does)."""
         if len(href) > _SHARED_HREF_MAX:
             return None
         if href.startswith(("http://", "https://")):
             return href
+        if self.scheme and href.startswith("//"):
+            return self.scheme + href
         if self.origin and href[:1] == "/" and href[1:2] not in _NOT_PATH_ABSOLUTE:
             return (self.origin, href)
         return None
@@ -455,6 +465,7 @@ class _HtmlPage:
         page = self.page
         doc_url = self.capture.final_url or self.capture.url
         base = doc_url
+        valid_base = base == self.capture.url  # (links_from_page normalised it: it parses)
         root = self.root = tree.root
         elements: _Elements = []
         title_text: str | None = None
@@ -467,7 +478,7 @@ class _HtmlPage:
         if base_node is not None:
             resolved = urls.resolve(base_node.attributes.get("href") or "", doc_url)
             if resolved is not None:
-                base = resolved
+                base, valid_base = resolved, True
         if title_text is not None:
             page.title = title_text if len(title_text) <= TITLE_LIMIT else cap(title_text,
                                                                                TITLE_LIMIT)
@@ -477,7 +488,7 @@ class _HtmlPage:
             else:
                 lang = language_tag(root.attributes.get("lang") or "") if root.tag == "html" else ""
             page.language = lang or page.language
-        resolve = _Resolver(base)
+        resolve = _Resolver(base, valid_base)
         if base == self.capture.url:  # no <base>: the document's URL, normalised already
             base_normal = page.url
         elif base == self.capture.final_url:
