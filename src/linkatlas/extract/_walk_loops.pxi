@@ -465,18 +465,11 @@ cdef extern from *:
             i = (i + 1) & (LA_HREF_SLOTS - 1);
         }
     }
-    /* The entry of origin + href, or NULL. */
-    static la_href_entry *la_href_find(const unsigned char *o, size_t olen,
-                                       const unsigned char *s, size_t n) {
-        uint64_t h;
-        la_href_entry **slot = la_href_slot(o, olen, s, n, &h);
-        return slot != NULL ? *slot : NULL;
-    }
     static uint64_t la_href_hash(const unsigned char *o, size_t olen, const unsigned char *s,
                                  size_t n) {
         return la_mix(la_mix(0x51ED270B7A2F1C3DULL, o, olen), s, n);
     }
-    /* la_href_find given the hash. */
+    /* The entry of origin + href (whose hash is h), or NULL. */
     static la_href_entry *la_href_find_h(uint64_t h, const unsigned char *o, size_t olen,
                                          const unsigned char *s, size_t n) {
         size_t i;
@@ -548,8 +541,6 @@ cdef extern from *:
     uint64_t la_mix(uint64_t h, const unsigned char *s, size_t n) noexcept
     int la_href_keyed(const unsigned char *s, size_t n, size_t origin_len,
                       size_t scheme_len) noexcept
-    la_href_entry *la_href_find(const unsigned char *o, size_t olen, const unsigned char *s,
-                                size_t n) noexcept
     uint64_t la_href_hash(const unsigned char *o, size_t olen, const unsigned char *s,
                           size_t n) noexcept
     la_href_entry *la_href_find_h(uint64_t h, const unsigned char *o, size_t olen,
