@@ -394,13 +394,14 @@ cdef object _MISS = object()  # a memo's "not there"
 
 # ---------------------------------------------------------------------------------------------
 # The compiled path's own resolution memo, read before any str is made: the href attribute's
-# bytes (behind the resolver's origin for a path-absolute href) -> (target or None, its
-# (host, domain) or None). A repeat of an href met on an earlier page costs a hash of its
-# bytes and one comparison: no decode, no strip, no key tuple, no dict look-ups, and emit
-# takes the target's hosts from the item. Entries are written only for hrefs the shared memo
-# would key (absolute http(s), or path-absolute with a plain origin) once the str path has
-# resolved them, so a hit gives what that path gives. "http://h" + "/x" and "http://h/x" are
-# one key: a path-absolute href resolves against a plain origin as the absolute URL would.
+# bytes (behind the resolver's origin for a path-absolute href, behind its scheme for a
+# scheme-relative one) -> (target or None, its (host, domain) or None). A repeat of an href met
+# on an earlier page costs a hash of its bytes and one comparison: no decode, no strip, no key
+# tuple, no dict look-ups, and emit takes the target's hosts from the item. Entries are written
+# only for hrefs the shared memo would key (absolute http(s), path-absolute with a plain
+# origin, scheme-relative under a valid base) once the str path has resolved them, so a hit
+# gives what that path gives. "http://h" + "/x", "http:" + "//h/x" and "http://h/x" are one
+# key: each resolves as the absolute URL would.
 
 cdef extern from *:
     """
@@ -448,41 +449,28 @@ cdef extern from *:
         }
         return 0;
     }
-    /* The slot of origin + href: its entry, or an empty slot (NULL) where it would go. */
-    static la_href_entry **la_href_slot(const unsigned char *o, size_t olen,
-                                        const unsigned char *s, size_t n, uint64_t *hash) {
-        size_t i;
-        la_href_entry *e;
-        uint64_t h = la_mix(la_mix(0x51ED270B7A2F1C3DULL, o, olen), s, n);
-        *hash = h;
-        if (la_hrefs == NULL) return NULL;
-        i = (size_t) h & (LA_HREF_SLOTS - 1);
-        for (;;) {
-            e = la_hrefs[i];
-            if (e == NULL) return &la_hrefs[i];
-            if (e->hash == h && e->len == olen + n && memcmp(e->key, o, olen) == 0
-                    && memcmp(e->key + olen, s, n) == 0) return &la_hrefs[i];
-            i = (i + 1) & (LA_HREF_SLOTS - 1);
-        }
-    }
     static uint64_t la_href_hash(const unsigned char *o, size_t olen, const unsigned char *s,
                                  size_t n) {
         return la_mix(la_mix(0x51ED270B7A2F1C3DULL, o, olen), s, n);
     }
+    /* The slot of origin + href (whose hash is h) in the allocated table: its entry, or the
+       empty slot (NULL) where it would go. */
+    static la_href_entry **la_href_slot(uint64_t h, const unsigned char *o, size_t olen,
+                                        const unsigned char *s, size_t n) {
+        size_t i = (size_t) h & (LA_HREF_SLOTS - 1);
+        la_href_entry *e;
+        for (;;) {
+            e = la_hrefs[i];
+            if (e == NULL || (e->hash == h && e->len == olen + n
+                              && memcmp(e->key, o, olen) == 0
+                              && memcmp(e->key + olen, s, n) == 0)) return &la_hrefs[i];
+            i = (i + 1) & (LA_HREF_SLOTS - 1);
+        }
+    }
     /* The entry of origin + href (whose hash is h), or NULL. */
     static la_href_entry *la_href_find_h(uint64_t h, const unsigned char *o, size_t olen,
                                          const unsigned char *s, size_t n) {
-        size_t i;
-        la_href_entry *e;
-        if (la_hrefs == NULL) return NULL;
-        i = (size_t) h & (LA_HREF_SLOTS - 1);
-        for (;;) {
-            e = la_hrefs[i];
-            if (e == NULL) return NULL;
-            if (e->hash == h && e->len == olen + n && memcmp(e->key, o, olen) == 0
-                    && memcmp(e->key + olen, s, n) == 0) return e;
-            i = (i + 1) & (LA_HREF_SLOTS - 1);
-        }
+        return la_hrefs != NULL ? *la_href_slot(h, o, olen, s, n) : NULL;
     }
     /* Ask for the slot of hash h (step 0), or the entry in it (step 1), ahead of the look-up:
        a page's look-ups otherwise miss the cache one after another. */
@@ -520,7 +508,8 @@ cdef extern from *:
             if (la_hrefs == NULL) return -1;
         }
         if (la_hrefs_used >= LA_HREF_SLOTS / 2) la_hrefs_clear();
-        slot = la_href_slot(o, olen, s, n, &h);
+        h = la_href_hash(o, olen, s, n);
+        slot = la_href_slot(h, o, olen, s, n);
         if (*slot != NULL) return 0;
         e = (la_href_entry *) malloc(sizeof(la_href_entry) + olen + n);
         if (e == NULL) return -1;
@@ -564,7 +553,8 @@ def href_memo_size():
 
 cdef const unsigned char *attr_bytes(lxb_dom_node_t *node, const char *name, size_t name_len,
                                      size_t *value_len) noexcept:
-    """The value bytes of the attribute ``attr_value`` reads, NULL when it reads ''."""
+    """The value bytes of the last attribute of that qualified name (what
+    ``node.attributes.get(name)`` decodes), NULL when there is none or it has no value."""
     cdef const lxb_dom_attr_t *attr = la_first_attr(node)
     cdef const lxb_dom_attr_t *found = NULL
     cdef const unsigned char *key

@@ -77,9 +77,10 @@ def page_body(page, LexborHTMLParser tree, LexborNode root, list items, list str
     return buffer, word_count(buffer, spaces), email_hint(buffer), internal, count
 
 
-cdef Py_ssize_t word_count(str buffer, Py_ssize_t spaces):
-    """html.py's word count of a body text with ``spaces`` spaces (-1: not counted): the buffer
-    holds single spaces only, so spaces count the words; a text of spaces has none."""
+cdef Py_ssize_t word_count(str buffer, Py_ssize_t spaces) noexcept:
+    """html.py's word count of a body text with ``spaces`` spaces (counted whenever the text
+    is not empty): the buffer holds single spaces only, so spaces count the words; a text of
+    spaces has none."""
     cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(buffer)
     cdef int kind = PyUnicode_KIND(buffer)
     cdef void *data = PyUnicode_DATA(buffer)
@@ -88,8 +89,6 @@ cdef Py_ssize_t word_count(str buffer, Py_ssize_t spaces):
             break
     else:
         return 0  # empty, or buffer.isspace()
-    if spaces < 0:
-        spaces = buffer.count(" ")
     return spaces + 1 - (PyUnicode_READ(kind, data, n - 1) == 32)
 
 

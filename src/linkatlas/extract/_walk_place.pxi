@@ -123,19 +123,8 @@ cdef int role_code(str role) except -1:
 cdef str attr_value(lxb_dom_node_t *node, const char *name, size_t name_len):
     """``node.attributes.get(name)`` (the last attribute of that qualified name), '' for
     None."""
-    cdef const lxb_dom_attr_t *attr = la_first_attr(node)
-    cdef const lxb_dom_attr_t *found = NULL
-    cdef const unsigned char *key
-    cdef const unsigned char *value
-    cdef size_t key_len, value_len
-    while attr != NULL:
-        key = la_attr_name(attr, &key_len)
-        if key_len == name_len and memcmp(key, name, name_len) == 0:
-            found = attr
-        attr = la_next_attr(attr)
-    if found == NULL:
-        return ""
-    value = la_attr_value(found, &value_len)
+    cdef size_t value_len
+    cdef const unsigned char *value = attr_bytes(node, name, name_len, &value_len)
     if value == NULL or value_len == 0:
         return ""
     return PyUnicode_DecodeUTF8(<const char *> value, value_len, "replace")
